@@ -1,0 +1,4 @@
+# Copyright (c) 2026 The Sluice Authors.
+# Licensed under the Apache License, Version 2.0 (see LICENSE).
+#
+# sluice-controller, the OpenFlow controller daemon.

@@ -1,0 +1,78 @@
+# Copyright (c) 2026 The Sluice Authors.
+# Licensed under the Apache License, Version 2.0 (see LICENSE).
+#
+# The test layers: Check unit tests (Automake TESTS, reported per test case
+# through TAP), the autotest suite on the dummy datapath ("make check"), and
+# the system suite with namespaces and the userspace datapath ("make
+# check-system", as root).
+
+# Unit tests.
+check_PROGRAMS += tests/check-unit
+tests_check_unit_SOURCES = \
+	tests/check-unit.c \
+	tests/check-unit.h \
+	tests/check-ip-prefix.c
+tests_check_unit_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_unit_LDADD = lib/libsluice.la $(OVS_LIBS) $(CHECK_LIBS)
+TESTS += tests/check-unit
+LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
+
+# Autotest suites, built on OVS's macro files from the OVS source tree.
+TESTSUITE_AT = \
+	tests/testsuite.at \
+	tests/sluice-macros.at \
+	tests/ovs-ext.at \
+	tests/prepare-ovs.at
+SYSTEM_TESTSUITE_AT = \
+	tests/system-testsuite.at \
+	tests/sluice-macros.at \
+	tests/system-macros.at \
+	tests/system-foundation.at
+OVS_MACROS_AT = \
+	$(OVS_SRCDIR)/tests/ovs-macros.at \
+	$(OVS_SRCDIR)/tests/ovsdb-macros.at \
+	$(OVS_SRCDIR)/tests/ofproto-macros.at
+
+TESTSUITE = tests/testsuite
+SYSTEM_TESTSUITE = tests/system-testsuite
+check_DATA = $(TESTSUITE) $(SYSTEM_TESTSUITE) tests/atlocal
+CLEANFILES += $(TESTSUITE) $(SYSTEM_TESTSUITE) tests/package.m4
+DISTCLEANFILES += tests/atconfig tests/atlocal
+
+# The test suites run the patched OVS from its build tree.
+AUTOTEST_PATH = $(OVS_BUILDDIR)/utilities:$(OVS_BUILDDIR)/vswitchd:$(OVS_BUILDDIR)/ovsdb:utilities:controller:tests
+
+AUTOTEST = $(AUTOM4TE) --language=autotest
+AUTOTEST_INCLUDES = -I tests -I '$(srcdir)' -I '$(OVS_SRCDIR)'
+$(TESTSUITE): tests/package.m4 $(TESTSUITE_AT) $(OVS_MACROS_AT)
+	$(AM_V_GEN)$(AUTOTEST) $(AUTOTEST_INCLUDES) -o $@.tmp $(srcdir)/$@.at && \
+	mv $@.tmp $@
+$(SYSTEM_TESTSUITE): tests/package.m4 $(SYSTEM_TESTSUITE_AT) $(OVS_MACROS_AT)
+	$(AM_V_GEN)$(AUTOTEST) $(AUTOTEST_INCLUDES) -o $@.tmp $(srcdir)/$@.at && \
+	mv $@.tmp $@
+
+tests/package.m4: $(top_srcdir)/configure.ac
+	$(AM_V_GEN){ \
+	  echo 'm4_define([AT_PACKAGE_NAME], [$(PACKAGE_NAME)])'; \
+	  echo 'm4_define([AT_PACKAGE_TARNAME], [$(PACKAGE_TARNAME)])'; \
+	  echo 'm4_define([AT_PACKAGE_VERSION], [$(PACKAGE_VERSION)])'; \
+	  echo 'm4_define([AT_PACKAGE_STRING], [$(PACKAGE_STRING)])'; \
+	  echo 'm4_define([AT_PACKAGE_BUGREPORT], [$(PACKAGE_BUGREPORT)])'; \
+	} > $@
+
+check-local: $(check_DATA)
+	$(SHELL) '$(TESTSUITE)' -C tests AUTOTEST_PATH='$(AUTOTEST_PATH)' \
+	  $(TESTSUITEFLAGS)
+
+# The system suite needs root.  Its tests are not run in parallel: each
+# starts several ovs-vswitchd processes with busy datapath threads.
+check-system: all $(check_DATA)
+	$(SHELL) '$(SYSTEM_TESTSUITE)' -C tests \
+	  AUTOTEST_PATH='$(AUTOTEST_PATH)' $(TESTSUITEFLAGS) -j1
+.PHONY: check-system
+
+CLEAN_LOCAL += clean-testsuites
+clean-testsuites:
+	test ! -f '$(TESTSUITE)' || $(SHELL) '$(TESTSUITE)' -C tests --clean
+	test ! -f '$(SYSTEM_TESTSUITE)' || \
+	  $(SHELL) '$(SYSTEM_TESTSUITE)' -C tests --clean
