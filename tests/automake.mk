@@ -11,7 +11,8 @@ check_PROGRAMS += tests/check-unit
 tests_check_unit_SOURCES = \
 	tests/check-unit.c \
 	tests/check-unit.h \
-	tests/check-ip-prefix.c
+	tests/check-ip-prefix.c \
+	tests/check-nb-util.c
 tests_check_unit_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_unit_LDADD = lib/libsluice.la $(OVS_LIBS) $(CHECK_LIBS)
 TESTS += tests/check-unit
@@ -22,7 +23,9 @@ TESTSUITE_AT = \
 	tests/testsuite.at \
 	tests/sluice-macros.at \
 	tests/ovs-ext.at \
-	tests/prepare-ovs.at
+	tests/prepare-ovs.at \
+	tests/sluice-ctl.at \
+	tests/sluice-nbdb.at
 SYSTEM_TESTSUITE_AT = \
 	tests/system-testsuite.at \
 	tests/sluice-macros.at \

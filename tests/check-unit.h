@@ -9,5 +9,6 @@
 #include <check.h>
 
 Suite *ip_prefix_suite(void);
+Suite *nb_util_suite(void);
 
 #endif /* check-unit.h */
