@@ -2,3 +2,25 @@
 # Licensed under the Apache License, Version 2.0 (see LICENSE).
 #
 # sluice-controller, the OpenFlow controller daemon.
+
+bin_PROGRAMS += controller/sluice-controller
+controller_sluice_controller_SOURCES = \
+	controller/binding.c \
+	controller/binding.h \
+	controller/chassis.c \
+	controller/chassis.h \
+	controller/engine.c \
+	controller/engine.h \
+	controller/flow-engine.c \
+	controller/flow-engine.h \
+	controller/flow-table.c \
+	controller/flow-table.h \
+	controller/flows.c \
+	controller/flows.h \
+	controller/monitor.c \
+	controller/monitor.h \
+	controller/ofctrl.c \
+	controller/ofctrl.h \
+	controller/pipeline.h \
+	controller/sluice-controller.c
+controller_sluice_controller_LDADD = lib/libsluice.la $(OVS_LIBS)

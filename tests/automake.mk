@@ -25,7 +25,8 @@ TESTSUITE_AT = \
 	tests/ovs-ext.at \
 	tests/prepare-ovs.at \
 	tests/sluice-ctl.at \
-	tests/sluice-nbdb.at
+	tests/sluice-nbdb.at \
+	tests/sluice-controller.at
 SYSTEM_TESTSUITE_AT = \
 	tests/system-testsuite.at \
 	tests/sluice-macros.at \

@@ -1,0 +1,50 @@
+/* Copyright (c) 2026 The Sluice Authors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ *
+ * Port binding: which local Open vSwitch interfaces are northbound ports (an
+ * interface on the integration bridge whose external_ids:sluice-port names
+ * the port), and what the controller reports back about them in the
+ * northbound database.  A port is claimed for this chassis when its
+ * interface appears, marked up only once the switch has acknowledged (with a
+ * barrier) a flow update that contains its flows, and marked down when its
+ * interface goes away.  Nothing is written to the local Open vSwitch
+ * database on this path. */
+
+#ifndef BINDING_H
+#define BINDING_H 1
+
+#include <stdint.h>
+#include "openvswitch/hmap.h"
+
+struct nbrec_chassis;
+struct nbrec_port;
+struct ovsdb_idl;
+struct ovsdb_idl_index;
+struct ovsdb_idl_txn;
+struct simap;
+struct sset;
+
+void binding_read(struct ovsdb_idl *ovs, const char *bridge,
+                  struct simap *bindings);
+const struct nbrec_port *binding_find_port(struct ovsdb_idl_index *by_name,
+                                           const char *name);
+
+/* What remains to be reported. */
+struct binding_acks {
+    struct hmap pending_up;     /* Ports to mark up once their put is acked,
+                                 * "struct pending_up"s by port UUID. */
+    int64_t pending_cfg;        /* nb_cfg to acknowledge... */
+    uint64_t pending_cfg_seq;   /* ...once this put is acked, or 0. */
+};
+
+void binding_acks_init(struct binding_acks *);
+void binding_acks_destroy(struct binding_acks *);
+void binding_note_put(struct binding_acks *, struct ovsdb_idl_index *by_name,
+                      const struct simap *bindings, int64_t nb_cfg,
+                      uint64_t put_seq);
+void binding_report(struct binding_acks *, struct ovsdb_idl_txn *,
+                    struct ovsdb_idl *nb, struct ovsdb_idl_index *by_name,
+                    const struct simap *bindings, const struct sset *gone,
+                    const struct nbrec_chassis *, uint64_t acked_seq);
+
+#endif /* binding.h */

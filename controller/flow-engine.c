@@ -1,0 +1,541 @@
+/* Copyright (c) 2026 The Sluice Authors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE). */
+
+#include <config.h>
+#include "controller/flow-engine.h"
+#include <stdlib.h>
+#include "controller/binding.h"
+#include "controller/chassis.h"
+#include "flow.h"
+#include "lib/sluice-nb-idl.h"
+#include "openvswitch/vlog.h"
+#include "ovsdb-idl.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(flow_engine);
+
+/* What the flows node last accounted for a port. */
+struct port_info {
+    struct hmap_node node;      /* In flows_state 'ports'. */
+    struct uuid port;
+    struct uuid net;            /* The port's network. */
+    struct uuid chassis;        /* Its remote chassis, or all-zeros. */
+    ofp_port_t ofport;          /* Its local port, or OFPP_NONE. */
+};
+
+/* Who receives a network's broadcasts: its local ports, and the other
+ * chassis that have ports of it (with the number of those ports). */
+struct net_members {
+    struct hmap_node node;      /* In flows_state 'nets'. */
+    struct uuid net;
+    struct simap local;         /* Port UUID -> OpenFlow port. */
+    struct simap remote;        /* Chassis UUID -> number of ports. */
+};
+
+static bool local_run(struct engine_node *);
+static bool nb_run(struct engine_node *);
+static bool flows_run(struct engine_node *);
+static enum engine_handled flows_handle_local(struct engine_node *,
+                                              struct engine_node *);
+static enum engine_handled flows_handle_nb(struct engine_node *,
+                                           struct engine_node *);
+static void flows_update_port(struct flows_state *,
+                              const struct local_state *,
+                              const struct nbrec_port *, bool deleted);
+static void flows_update_nets(struct flows_state *,
+                              const struct local_state *);
+static void members_clear(struct flows_state *);
+
+/* Initializes 'fe' for the local database 'ovs', the northbound database
+ * 'nb' (with 'port_by_name', an index of its ports by name) and the chassis
+ * configuration 'cfg'. */
+void
+flow_engine_init(struct flow_engine *fe, struct ovsdb_idl *ovs,
+                 struct ovsdb_idl *nb, struct ovsdb_idl_index *port_by_name,
+                 const struct chassis_config *cfg)
+{
+    memset(fe, 0, sizeof *fe);
+
+    struct local_state *ls = &fe->local_state;
+    ls->ovs = ovs;
+    ls->nb = nb;
+    ls->cfg = cfg;
+    for (int e = 0; e < N_ENCAPS; e++) {
+        ls->tunnel_ports[e] = OFPP_NONE;
+    }
+    simap_init(&ls->physnets);
+    simap_init(&ls->bindings);
+    sset_init(&ls->changed);
+    sset_init(&ls->gone);
+
+    struct flows_state *fs = &fe->flows_state;
+    flow_table_init(&fs->table);
+    hmap_init(&fs->ports);
+    hmap_init(&fs->nets);
+    uuidset_init(&fs->dirty_nets);
+    fs->port_by_name = port_by_name;
+
+    fe->local = (struct engine_node) {
+        .name = "local", .run = local_run, .data = ls,
+    };
+    fe->nb = (struct engine_node) {
+        .name = "northbound", .run = nb_run, .data = nb,
+    };
+    fe->flows = (struct engine_node) {
+        .name = "flows", .run = flows_run, .data = fe,
+    };
+    engine_add_input(&fe->flows, &fe->local, flows_handle_local);
+    engine_add_input(&fe->flows, &fe->nb, flows_handle_nb);
+}
+
+/* Frees what 'fe' holds. */
+void
+flow_engine_destroy(struct flow_engine *fe)
+{
+    struct local_state *ls = &fe->local_state;
+    simap_destroy(&ls->physnets);
+    simap_destroy(&ls->bindings);
+    sset_destroy(&ls->changed);
+    sset_destroy(&ls->gone);
+
+    struct flows_state *fs = &fe->flows_state;
+    members_clear(fs);
+    hmap_destroy(&fs->ports);
+    hmap_destroy(&fs->nets);
+    uuidset_destroy(&fs->dirty_nets);
+    flow_table_destroy(&fs->table);
+}
+
+/* Brings the desired flows up to date with the databases. */
+void
+flow_engine_run(struct flow_engine *fe)
+{
+    engine_run(&fe->flows);
+}
+
+/* Appends the engine's statistics to 's'. */
+void
+flow_engine_format_stats(struct flow_engine *fe, struct ds *s)
+{
+    struct engine_node *nodes[] = { &fe->local, &fe->nb, &fe->flows };
+    engine_format_stats(nodes, ARRAY_SIZE(nodes), s);
+}
+
+/* The 'local' node. */
+
+static const struct nbrec_chassis *
+find_chassis(struct ovsdb_idl *nb, const char *name)
+{
+    const struct nbrec_chassis *ch;
+
+    NBREC_CHASSIS_FOR_EACH (ch, nb) {
+        if (name && !strcmp(ch->name, name)) {
+            return ch;
+        }
+    }
+    return NULL;
+}
+
+/* Reads this chassis' state and records what changed since the last run. */
+static bool
+local_run(struct engine_node *node)
+{
+    struct local_state *ls = node->data;
+
+    ls->identity_changed = false;
+    sset_clear(&ls->changed);
+    sset_clear(&ls->gone);
+
+    const struct nbrec_chassis *chassis = find_chassis(ls->nb,
+                                                       ls->cfg->name);
+    ofp_port_t tunnel_ports[N_ENCAPS];
+    struct simap physnets = SIMAP_INITIALIZER(&physnets);
+    chassis_ovs_ports(ls->ovs, ls->cfg, tunnel_ports, &physnets);
+    if (chassis != ls->chassis
+        || memcmp(tunnel_ports, ls->tunnel_ports, sizeof tunnel_ports)
+        || !simap_equal(&physnets, &ls->physnets)) {
+        ls->identity_changed = true;
+        ls->chassis = chassis;
+        memcpy(ls->tunnel_ports, tunnel_ports, sizeof tunnel_ports);
+        simap_swap(&physnets, &ls->physnets);
+    }
+    simap_destroy(&physnets);
+
+    struct simap bindings = SIMAP_INITIALIZER(&bindings);
+    binding_read(ls->ovs, ls->cfg->bridge, &bindings);
+    const struct simap_node *n;
+    SIMAP_FOR_EACH (n, &bindings) {
+        const struct simap_node *old = simap_find(&ls->bindings, n->name);
+        if (!old || old->data != n->data) {
+            sset_add(&ls->changed, n->name);
+        }
+    }
+    SIMAP_FOR_EACH (n, &ls->bindings) {
+        if (!simap_find(&bindings, n->name)) {
+            sset_add(&ls->changed, n->name);
+            sset_add(&ls->gone, n->name);
+        }
+    }
+    simap_swap(&bindings, &ls->bindings);
+    simap_destroy(&bindings);
+
+    return ls->identity_changed || !sset_is_empty(&ls->changed);
+}
+
+/* The 'northbound' node: did any replicated row change? */
+static bool
+nb_run(struct engine_node *node)
+{
+    struct ovsdb_idl *nb = node->data;
+
+    return (nbrec_chassis_track_get_first(nb)
+            || nbrec_network_track_get_first(nb)
+            || nbrec_port_track_get_first(nb)
+            || nbrec_router_track_get_first(nb));
+}
+
+/* The 'flows' node. */
+
+static struct flow_ctx
+make_ctx(const struct local_state *ls)
+{
+    struct flow_ctx ctx = {
+        .chassis = ls->chassis,
+        .bindings = &ls->bindings,
+        .physnets = &ls->physnets,
+    };
+    memcpy(ctx.tunnel_ports, ls->tunnel_ports, sizeof ctx.tunnel_ports);
+    return ctx;
+}
+
+/* Recomputes every flow from scratch. */
+static bool
+flows_run(struct engine_node *node)
+{
+    struct flow_engine *fe = node->data;
+    struct flows_state *fs = &fe->flows_state;
+    const struct local_state *ls = &fe->local_state;
+    struct ovsdb_idl *nb = ls->nb;
+    struct flow_ctx ctx = make_ctx(ls);
+
+    flow_table_clear(&fs->table);
+    members_clear(fs);
+    uuidset_clear(&fs->dirty_nets);
+
+    flows_static(&fs->table);
+    const struct nbrec_chassis *ch;
+    NBREC_CHASSIS_FOR_EACH (ch, nb) {
+        flows_chassis(&fs->table, &ctx, ch);
+    }
+    const struct nbrec_port *port;
+    NBREC_PORT_FOR_EACH (port, nb) {
+        flows_update_port(fs, ls, port, false);
+    }
+    const struct nbrec_network *net;
+    NBREC_NETWORK_FOR_EACH (net, nb) {
+        uuidset_insert(&fs->dirty_nets, &net->header_.uuid);
+    }
+    flows_update_nets(fs, ls);
+    return true;
+}
+
+static enum engine_handled
+flows_handle_local(struct engine_node *node, struct engine_node *input)
+{
+    struct flow_engine *fe = node->data;
+    struct flows_state *fs = &fe->flows_state;
+    const struct local_state *ls = input->data;
+
+    if (ls->identity_changed) {
+        return ENGINE_UNHANDLED;
+    }
+
+    const char *name;
+    SSET_FOR_EACH (name, &ls->changed) {
+        const struct nbrec_port *port = binding_find_port(fs->port_by_name,
+                                                          name);
+        if (port) {
+            flows_update_port(fs, ls, port, false);
+        }
+    }
+    flows_update_nets(fs, ls);
+    return ENGINE_HANDLED_UPDATED;
+}
+
+static enum engine_handled
+flows_handle_nb(struct engine_node *node, struct engine_node *input)
+{
+    struct flow_engine *fe = node->data;
+    struct flows_state *fs = &fe->flows_state;
+    const struct local_state *ls = &fe->local_state;
+    struct ovsdb_idl *nb = input->data;
+    struct flow_ctx ctx = make_ctx(ls);
+
+    /* Another chassis: its tunnel ingress, and the tunnels to its ports.
+     * This chassis' own row is part of its identity. */
+    const struct nbrec_chassis *ch;
+    NBREC_CHASSIS_FOR_EACH_TRACKED (ch, nb) {
+        if (ls->cfg->name && !strcmp(ch->name, ls->cfg->name)) {
+            if (nbrec_chassis_is_new(ch) || nbrec_chassis_is_deleted(ch)) {
+                return ENGINE_UNHANDLED;
+            }
+            continue;
+        }
+        flow_table_remove_owner(&fs->table, &ch->header_.uuid);
+        if (!nbrec_chassis_is_deleted(ch)) {
+            flows_chassis(&fs->table, &ctx, ch);
+            const struct nbrec_port *port;
+            NBREC_PORT_FOR_EACH (port, nb) {
+                if (port->chassis == ch) {
+                    flows_update_port(fs, ls, port, false);
+                }
+            }
+        }
+    }
+
+    /* A network change can change every flow of its ports and the routing
+     * of every network of its router, old or new: recompute the ports of
+     * the network and the flows of all networks, which are few. */
+    const struct nbrec_network *net;
+    bool nets_changed = false;
+    NBREC_NETWORK_FOR_EACH_TRACKED (net, nb) {
+        nets_changed = true;
+        if (nbrec_network_is_deleted(net)) {
+            flow_table_remove_owner(&fs->table, &net->header_.uuid);
+            continue;
+        }
+        const struct nbrec_port *port;
+        NBREC_PORT_FOR_EACH (port, nb) {
+            if (port->network == net) {
+                flows_update_port(fs, ls, port, false);
+            }
+        }
+    }
+    const struct nbrec_router *router;
+    NBREC_ROUTER_FOR_EACH_TRACKED (router, nb) {
+        nets_changed = true;
+    }
+    if (nets_changed) {
+        NBREC_NETWORK_FOR_EACH (net, nb) {
+            uuidset_insert(&fs->dirty_nets, &net->header_.uuid);
+        }
+    }
+
+    const struct nbrec_port *port;
+    NBREC_PORT_FOR_EACH_TRACKED (port, nb) {
+        flows_update_port(fs, ls, port, nbrec_port_is_deleted(port));
+    }
+
+    flows_update_nets(fs, ls);
+    return ENGINE_HANDLED_UPDATED;
+}
+
+static struct port_info *
+port_info_find(const struct flows_state *fs, const struct uuid *uuid)
+{
+    struct port_info *pi;
+
+    HMAP_FOR_EACH_WITH_HASH (pi, node, uuid_hash(uuid), &fs->ports) {
+        if (uuid_equals(&pi->port, uuid)) {
+            return pi;
+        }
+    }
+    return NULL;
+}
+
+static struct net_members *
+net_members_find(struct flows_state *fs, const struct uuid *net, bool create)
+{
+    struct net_members *m;
+
+    HMAP_FOR_EACH_WITH_HASH (m, node, uuid_hash(net), &fs->nets) {
+        if (uuid_equals(&m->net, net)) {
+            return m;
+        }
+    }
+    if (!create) {
+        return NULL;
+    }
+    m = xmalloc(sizeof *m);
+    m->net = *net;
+    simap_init(&m->local);
+    simap_init(&m->remote);
+    hmap_insert(&fs->nets, &m->node, uuid_hash(net));
+    return m;
+}
+
+static void
+mark_net_dirty(struct flows_state *fs, const struct uuid *net)
+{
+    uuidset_insert(&fs->dirty_nets, net);
+}
+
+/* Removes what 'pi' counted in its network's members. */
+static void
+members_remove(struct flows_state *fs, const struct port_info *pi)
+{
+    struct net_members *m = net_members_find(fs, &pi->net, false);
+    if (!m) {
+        return;
+    }
+
+    char key[UUID_LEN + 1];
+    if (pi->ofport != OFPP_NONE) {
+        snprintf(key, sizeof key, UUID_FMT, UUID_ARGS(&pi->port));
+        simap_find_and_delete(&m->local, key);
+        mark_net_dirty(fs, &pi->net);
+    } else if (!uuid_is_zero(&pi->chassis)) {
+        snprintf(key, sizeof key, UUID_FMT, UUID_ARGS(&pi->chassis));
+        struct simap_node *n = simap_find(&m->remote, key);
+        if (n && !--n->data) {
+            simap_delete(&m->remote, n);
+            mark_net_dirty(fs, &pi->net);
+        }
+    }
+}
+
+/* Adds what 'pi' counts in its network's members. */
+static void
+members_add(struct flows_state *fs, const struct port_info *pi)
+{
+    struct net_members *m = net_members_find(fs, &pi->net, true);
+    char key[UUID_LEN + 1];
+
+    if (pi->ofport != OFPP_NONE) {
+        snprintf(key, sizeof key, UUID_FMT, UUID_ARGS(&pi->port));
+        simap_put(&m->local, key, ofp_to_u16(pi->ofport));
+        mark_net_dirty(fs, &pi->net);
+    } else if (!uuid_is_zero(&pi->chassis)) {
+        snprintf(key, sizeof key, UUID_FMT, UUID_ARGS(&pi->chassis));
+        if (simap_increase(&m->remote, key, 1) == 1) {
+            mark_net_dirty(fs, &pi->net);
+        }
+    }
+}
+
+/* Recomputes the flows of 'port' and its place among its network's members
+ * (unless 'deleted', which removes both). */
+static void
+flows_update_port(struct flows_state *fs, const struct local_state *ls,
+                  const struct nbrec_port *port, bool deleted)
+{
+    const struct uuid *uuid = &port->header_.uuid;
+    struct port_info *pi = port_info_find(fs, uuid);
+
+    flow_table_remove_owner(&fs->table, uuid);
+    if (pi) {
+        members_remove(fs, pi);
+        if (deleted) {
+            hmap_remove(&fs->ports, &pi->node);
+            free(pi);
+            return;
+        }
+    } else if (deleted) {
+        return;
+    } else {
+        pi = xzalloc(sizeof *pi);
+        pi->port = *uuid;
+        hmap_insert(&fs->ports, &pi->node, uuid_hash(uuid));
+    }
+
+    struct flow_ctx ctx = make_ctx(ls);
+    const struct ovsdb_datum *d = nbrec_port_get_network(port,
+                                                         OVSDB_TYPE_UUID);
+    pi->net = d->n ? d->keys[0].uuid : UUID_ZERO;
+    pi->ofport = flows_port_binding(&ctx, port);
+    pi->chassis = (port->chassis && port->chassis != ls->chassis
+                   ? port->chassis->header_.uuid : UUID_ZERO);
+    members_add(fs, pi);
+
+    flows_port(&fs->table, &ctx, port);
+}
+
+static int
+compare_ofp_ports(const void *a_, const void *b_)
+{
+    const ofp_port_t *a = a_;
+    const ofp_port_t *b = b_;
+    return ofp_to_u16(*a) < ofp_to_u16(*b) ? -1 : ofp_to_u16(*a) > ofp_to_u16(*b);
+}
+
+/* Recomputes the flows of every network marked dirty. */
+static void
+flows_update_nets(struct flows_state *fs, const struct local_state *ls)
+{
+    struct flow_ctx ctx = make_ctx(ls);
+    struct ovsdb_idl *nb = ls->nb;
+    const struct uuidset_node *dirty;
+
+    UUIDSET_FOR_EACH (dirty, &fs->dirty_nets) {
+        struct uuid uuid = dirty->uuid;
+        flow_table_remove_owner(&fs->table, &uuid);
+        const struct nbrec_network *net = flows_find_network(nb, &uuid);
+        if (!net) {
+            continue;
+        }
+
+        /* The router's other networks. */
+        const struct nbrec_network **peers = NULL;
+        size_t n_peers = 0, allocated = 0;
+        const struct nbrec_network *peer;
+        NBREC_NETWORK_FOR_EACH (peer, nb) {
+            if (net->router && peer->router == net->router && peer != net) {
+                if (n_peers >= allocated) {
+                    peers = x2nrealloc(peers, &allocated, sizeof *peers);
+                }
+                peers[n_peers++] = peer;
+            }
+        }
+
+        /* Its members. */
+        struct net_members *m = net_members_find(fs, &uuid, false);
+        ofp_port_t *local = NULL;
+        size_t n_local = 0;
+        struct sset remote_ips = SSET_INITIALIZER(&remote_ips);
+        if (m) {
+            local = xmalloc(MAX(simap_count(&m->local), 1) * sizeof *local);
+            const struct simap_node *node;
+            SIMAP_FOR_EACH (node, &m->local) {
+                local[n_local++] = u16_to_ofp(node->data);
+            }
+            qsort(local, n_local, sizeof *local, compare_ofp_ports);
+            SIMAP_FOR_EACH (node, &m->remote) {
+                struct uuid ch_uuid;
+                uuid_from_string(&ch_uuid, node->name);
+                const struct nbrec_chassis *ch;
+                NBREC_CHASSIS_FOR_EACH (ch, nb) {
+                    if (uuid_equals(&ch->header_.uuid, &ch_uuid)) {
+                        sset_add(&remote_ips, ch->encap_ip);
+                    }
+                }
+            }
+        }
+
+        struct flood_set flood = {
+            .local_ports = local,
+            .n_local_ports = n_local,
+            .remote_ips = &remote_ips,
+        };
+        flows_network(&fs->table, &ctx, net, peers, n_peers, &flood);
+        free(peers);
+        free(local);
+        sset_destroy(&remote_ips);
+    }
+    uuidset_clear(&fs->dirty_nets);
+}
+
+static void
+members_clear(struct flows_state *fs)
+{
+    struct port_info *pi;
+    HMAP_FOR_EACH_POP (pi, node, &fs->ports) {
+        free(pi);
+    }
+
+    struct net_members *m;
+    HMAP_FOR_EACH_POP (m, node, &fs->nets) {
+        simap_destroy(&m->local);
+        simap_destroy(&m->remote);
+        free(m);
+    }
+}

@@ -1,0 +1,78 @@
+/* Copyright (c) 2026 The Sluice Authors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ *
+ * The controller's incremental processing graph:
+ *
+ *     local (leaf)  ----\
+ *                        +--> flows
+ *     northbound (leaf) /
+ *
+ * 'local' is this chassis' state from the local Open_vSwitch database: its
+ * northbound Chassis row, tunnel and patch ports, and port bindings.
+ * 'northbound' is the tracked changes of the northbound database.  'flows'
+ * is the desired flow table: a change to a port updates that port's flows
+ * and, when it changes who receives the network's broadcasts, the network's
+ * flows; other changes update the rows they touch; a change of this
+ * chassis' identity recomputes everything. */
+
+#ifndef FLOW_ENGINE_H
+#define FLOW_ENGINE_H 1
+
+#include "controller/engine.h"
+#include "controller/flow-table.h"
+#include "controller/flows.h"
+#include "openvswitch/hmap.h"
+#include "simap.h"
+#include "sset.h"
+#include "uuidset.h"
+
+struct chassis_config;
+struct nbrec_chassis;
+struct ovsdb_idl;
+struct ovsdb_idl_index;
+
+/* The 'local' node's data. */
+struct local_state {
+    /* Inputs, set by the caller. */
+    struct ovsdb_idl *ovs;
+    struct ovsdb_idl *nb;
+    const struct chassis_config *cfg;
+
+    /* This chassis. */
+    const struct nbrec_chassis *chassis;
+    ofp_port_t tunnel_ports[N_ENCAPS];
+    struct simap physnets;      /* Physical network -> patch port. */
+    struct simap bindings;      /* Port name -> OpenFlow port. */
+
+    /* What changed in the latest run. */
+    bool identity_changed;      /* Chassis row, tunnel or patch ports. */
+    struct sset changed;        /* Bindings added, removed or renumbered. */
+    struct sset gone;           /* Bindings removed. */
+};
+
+/* The 'flows' node's data. */
+struct flows_state {
+    struct flow_table table;    /* The desired flows. */
+    struct hmap ports;          /* "struct port_info"s, by port UUID. */
+    struct hmap nets;           /* "struct net_members"es, by network UUID. */
+    struct uuidset dirty_nets;  /* Networks whose flows need recomputing. */
+    struct ovsdb_idl_index *port_by_name;   /* Set by the caller. */
+};
+
+/* The graph. */
+struct flow_engine {
+    struct engine_node local;
+    struct engine_node nb;
+    struct engine_node flows;
+    struct local_state local_state;
+    struct flows_state flows_state;
+};
+
+void flow_engine_init(struct flow_engine *, struct ovsdb_idl *ovs,
+                      struct ovsdb_idl *nb, struct ovsdb_idl_index *,
+                      const struct chassis_config *);
+void flow_engine_destroy(struct flow_engine *);
+void flow_engine_run(struct flow_engine *);
+void flow_engine_format_stats(struct flow_engine *, struct ds *);
+
+#endif /* flow-engine.h */

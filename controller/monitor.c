@@ -1,0 +1,150 @@
+/* Copyright (c) 2026 The Sluice Authors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE). */
+
+#include <config.h>
+#include "controller/monitor.h"
+#include "controller/binding.h"
+#include "controller/flows.h"
+#include "lib/sluice-nb-idl.h"
+#include "openvswitch/hmap.h"
+#include "ovsdb-data.h"
+#include "ovsdb-idl.h"
+#include "simap.h"
+#include "util.h"
+#include "uuidset.h"
+
+/* The "_uuid" column, which the generated IDL does not describe, for
+ * conditions on row UUIDs. */
+static const struct ovsdb_idl_column uuid_column = {
+    .name = (char *) "_uuid",
+    .type = OVSDB_TYPE_SCALAR_INITIALIZER(OVSDB_BASE_UUID_INIT),
+};
+
+static void add_uuid_clause(struct ovsdb_idl_condition *,
+                            const struct uuid *);
+static void add_local_port_network(struct uuidset *,
+                                   const struct nbrec_port *);
+
+/* Makes 'nb' replicate what the controller uses, with change tracking for
+ * the incremental engine, and nothing of the tables that are filtered until
+ * the first monitor_update(). */
+void
+monitor_register(struct ovsdb_idl *nb)
+{
+    static const struct ovsdb_idl_table_class *tables[] = {
+        &nbrec_table_nb_global, &nbrec_table_chassis, &nbrec_table_network,
+        &nbrec_table_port, &nbrec_table_router,
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(tables); i++) {
+        for (size_t j = 0; j < tables[i]->n_columns; j++) {
+            ovsdb_idl_add_column(nb, &tables[i]->columns[j]);
+        }
+    }
+    ovsdb_idl_track_add_all(nb);
+
+    struct ovsdb_idl_condition none = OVSDB_IDL_CONDITION_INIT(&none);
+    ovsdb_idl_set_condition(nb, &nbrec_table_network, &none);
+    ovsdb_idl_set_condition(nb, &nbrec_table_port, &none);
+    ovsdb_idl_set_condition(nb, &nbrec_table_router, &none);
+    ovsdb_idl_condition_destroy(&none);
+}
+
+/* Brings the conditions of 'nb' up to date with this chassis' 'bindings'
+ * (local port name -> OpenFlow port).  The database server then sends what
+ * the new conditions add, and the next call may widen them further (the
+ * routers of newly received networks, and so on).
+ *
+ * Returns the condition sequence number at which 'nb' will hold what these
+ * conditions select: once ovsdb_idl_get_condition_seqno() reaches it and a
+ * call with the received rows asks for nothing more, the view is complete. */
+unsigned int
+monitor_update(struct ovsdb_idl *nb, struct ovsdb_idl_index *by_name,
+               const struct nbrec_chassis *chassis,
+               const struct simap *bindings)
+{
+    struct ovsdb_idl_condition ports = OVSDB_IDL_CONDITION_INIT(&ports);
+    struct ovsdb_idl_condition networks = OVSDB_IDL_CONDITION_INIT(&networks);
+    struct ovsdb_idl_condition routers = OVSDB_IDL_CONDITION_INIT(&routers);
+    struct uuidset local_nets = UUIDSET_INITIALIZER(&local_nets);
+
+    /* This chassis' ports, by interface and by claim, and their networks. */
+    const struct simap_node *node;
+    SIMAP_FOR_EACH (node, bindings) {
+        nbrec_port_add_clause_name(&ports, OVSDB_F_EQ, node->name);
+        add_local_port_network(&local_nets,
+                               binding_find_port(by_name, node->name));
+    }
+    if (chassis) {
+        nbrec_port_add_clause_chassis(&ports, OVSDB_F_EQ,
+                                      &chassis->header_.uuid);
+        const struct nbrec_port *port;
+        NBREC_PORT_FOR_EACH (port, nb) {
+            if (port->chassis == chassis) {
+                add_local_port_network(&local_nets, port);
+            }
+        }
+    }
+
+    /* Those networks, their routers, and the routers' other networks. */
+    const struct uuidset_node *n;
+    UUIDSET_FOR_EACH (n, &local_nets) {
+        add_uuid_clause(&networks, &n->uuid);
+        const struct nbrec_network *net
+            = flows_find_network(nb, &n->uuid);
+        if (net) {
+            /* The router's UUID, whether or not its row has arrived. */
+            const struct ovsdb_datum *r = nbrec_network_get_router(
+                net, OVSDB_TYPE_UUID);
+            if (r->n) {
+                add_uuid_clause(&routers, &r->keys[0].uuid);
+                nbrec_network_add_clause_router(&networks, OVSDB_F_EQ,
+                                                &r->keys[0].uuid);
+            }
+        }
+    }
+
+    /* The ports of every network received. */
+    const struct nbrec_network *net;
+    NBREC_NETWORK_FOR_EACH (net, nb) {
+        nbrec_port_add_clause_network(&ports, OVSDB_F_EQ,
+                                      &net->header_.uuid);
+    }
+
+    unsigned int seqno = ovsdb_idl_set_condition(nb, &nbrec_table_port,
+                                                 &ports);
+    seqno = MAX(seqno, ovsdb_idl_set_condition(nb, &nbrec_table_network,
+                                               &networks));
+    seqno = MAX(seqno, ovsdb_idl_set_condition(nb, &nbrec_table_router,
+                                               &routers));
+    ovsdb_idl_condition_destroy(&ports);
+    ovsdb_idl_condition_destroy(&networks);
+    ovsdb_idl_condition_destroy(&routers);
+    uuidset_destroy(&local_nets);
+    return seqno;
+}
+
+static void
+add_uuid_clause(struct ovsdb_idl_condition *cond, const struct uuid *uuid)
+{
+    /* The condition keeps a reference to the datum's atoms, so they must be
+     * on the heap. */
+    struct ovsdb_datum datum = { .n = 1, .keys = xmalloc(sizeof *datum.keys) };
+
+    datum.keys[0].uuid = *uuid;
+    ovsdb_idl_condition_add_clause(cond, OVSDB_F_EQ, &uuid_column, &datum);
+    ovsdb_datum_destroy(&datum, &uuid_column.type);
+}
+
+/* Adds the UUID of the network of 'port' (which may be NULL) to 'nets',
+ * whether or not the network's row has been received. */
+static void
+add_local_port_network(struct uuidset *nets, const struct nbrec_port *port)
+{
+    if (port) {
+        const struct ovsdb_datum *d = nbrec_port_get_network(port,
+                                                             OVSDB_TYPE_UUID);
+        if (d->n) {
+            uuidset_insert(nets, &d->keys[0].uuid);
+        }
+    }
+}
