@@ -186,10 +186,12 @@ chassis_ovs_register(struct ovsdb_idl *idl)
     ovsdb_idl_add_table(idl, &ovsrec_table_open_vswitch);
     ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_external_ids);
     ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_bridges);
+    ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_other_config);
     ovsdb_idl_add_table(idl, &ovsrec_table_bridge);
     ovsdb_idl_add_column(idl, &ovsrec_bridge_col_name);
     ovsdb_idl_add_column(idl, &ovsrec_bridge_col_ports);
     ovsdb_idl_add_column(idl, &ovsrec_bridge_col_fail_mode);
+    ovsdb_idl_add_column(idl, &ovsrec_bridge_col_datapath_id);
     ovsdb_idl_add_column(idl, &ovsrec_bridge_col_datapath_type);
     ovsdb_idl_add_column(idl, &ovsrec_bridge_col_protocols);
     ovsdb_idl_add_column(idl, &ovsrec_bridge_col_other_config);
@@ -209,15 +211,26 @@ chassis_ovs_register(struct ovsdb_idl *idl)
  * fail mode, OpenFlow 1.5 allowed), one flow-based tunnel port per
  * encapsulation (with the tunnel IP as its source only when asked, because
  * OVS then needs a local route to it), and a pair of patch ports to each
- * provider bridge.  Writes
- * nothing when everything is already right. */
+ * provider bridge.  Writes nothing when everything is already right.
+ *
+ * After ovs-vswitchd restarts with other_config:flow-restore-wait set (see
+ * ovs-vswitchd.conf.db(5)), it forwards nothing until that is cleared; the
+ * controller clears it once 'flows_restored', that is, once the switch has
+ * all of its flows again. */
 void
 chassis_ovs_run(struct ovsdb_idl_txn *txn, struct ovsdb_idl *idl,
-                const struct chassis_config *cfg)
+                const struct chassis_config *cfg, bool flows_restored)
 {
     const struct ovsrec_open_vswitch *ovs = ovsrec_open_vswitch_first(idl);
     if (!txn || !ovs) {
         return;
+    }
+
+    if (flows_restored
+        && smap_get_bool(&ovs->other_config, "flow-restore-wait", false)) {
+        VLOG_INFO("flows restored: clearing flow-restore-wait");
+        ovsrec_open_vswitch_update_other_config_delkey(ovs,
+                                                       "flow-restore-wait");
     }
 
     static const char *protocols[] = {
@@ -290,6 +303,17 @@ chassis_ovs_run(struct ovsdb_idl_txn *txn, struct ovsdb_idl *idl,
             remove_port(br, br->ports[i]);
         }
     }
+}
+
+/* Returns true once ovs-vswitchd has created the integration bridge (it
+ * then reports the bridge's datapath ID), so that its OpenFlow management
+ * socket exists. */
+bool
+chassis_ovs_bridge_ready(struct ovsdb_idl *idl,
+                         const struct chassis_config *cfg)
+{
+    const struct ovsrec_bridge *br = find_bridge(idl, cfg->bridge);
+    return br && br->datapath_id && br->datapath_id[0];
 }
 
 /* Stores the OpenFlow port numbers of the integration bridge's tunnel ports

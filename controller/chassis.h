@@ -47,7 +47,9 @@ bool chassis_config_equal(const struct chassis_config *,
 
 void chassis_ovs_register(struct ovsdb_idl *);
 void chassis_ovs_run(struct ovsdb_idl_txn *, struct ovsdb_idl *,
-                     const struct chassis_config *);
+                     const struct chassis_config *, bool flows_restored);
+bool chassis_ovs_bridge_ready(struct ovsdb_idl *,
+                              const struct chassis_config *);
 void chassis_ovs_ports(struct ovsdb_idl *, const struct chassis_config *,
                        ofp_port_t tunnel_ports[N_ENCAPS],
                        struct simap *physnet_ports);

@@ -56,6 +56,7 @@ struct ofctrl {
     uint32_t next_bundle_id;
 
     uint64_t put_seq;           /* Sequence number of the latest put. */
+    uint64_t full_sync_seq;     /* Put of the latest full sync, or 0. */
     uint64_t acked_seq;         /* Latest put whose barrier came back. */
     struct ovs_list pending;    /* pending_puts, oldest first. */
 
@@ -79,15 +80,14 @@ static void queue_flow_mod(struct ovs_list *msgs, const struct flow_key *,
 static void send_bundle(struct ofctrl *, struct ovs_list *msgs);
 static void handle_message(struct ofctrl *, const struct ofp_header *);
 
-/* Creates an ofctrl that connects to the switch at 'target', for example
- * "unix:/var/run/openvswitch/br-int.mgmt". */
+/* Creates an ofctrl that is not connected to any switch yet: see
+ * ofctrl_set_target(). */
 struct ofctrl *
-ofctrl_create(const char *target)
+ofctrl_create(void)
 {
     struct ofctrl *ofctrl = xzalloc(sizeof *ofctrl);
 
     ofctrl->rconn = rconn_create(0, 8, 0, 1u << OFCTRL_VERSION);
-    rconn_connect(ofctrl->rconn, target, target);
     ofctrl->full_sync = true;
     ofctrl->retry_at = LLONG_MIN;
     hmap_init(&ofctrl->installed);
@@ -112,11 +112,21 @@ ofctrl_destroy(struct ofctrl *ofctrl)
     }
 }
 
-/* Connects to 'target' instead, if it differs from the current target. */
+/* Connects to the switch at 'target', for example
+ * "unix:/var/run/openvswitch/br-int.mgmt", unless already connected or
+ * connecting there.  A null 'target' disconnects. */
 void
 ofctrl_set_target(struct ofctrl *ofctrl, const char *target)
 {
-    if (strcmp(rconn_get_target(ofctrl->rconn), target)) {
+    const char *cur = rconn_get_target(ofctrl->rconn);
+    bool active = rconn_is_alive(ofctrl->rconn);
+
+    if (!target) {
+        if (active) {
+            VLOG_INFO("disconnecting from switch at %s", cur);
+            rconn_disconnect(ofctrl->rconn);
+        }
+    } else if (!active || strcmp(cur, target)) {
         VLOG_INFO("connecting to switch at %s", target);
         rconn_connect(ofctrl->rconn, target, target);
     }
@@ -133,6 +143,7 @@ ofctrl_run(struct ofctrl *ofctrl)
     if (seqno != ofctrl->conn_seqno) {
         ofctrl->conn_seqno = seqno;
         ofctrl->full_sync = true;
+        ofctrl->full_sync_seq = 0;
 
         /* Barriers sent on the old connection will never be answered; the
          * full sync's barrier acknowledges everything instead. */
@@ -216,6 +227,7 @@ ofctrl_put(struct ofctrl *ofctrl, struct flow_table *desired)
             }
         }
         ofctrl->full_sync = false;
+        ofctrl->full_sync_seq = ofctrl->put_seq + 1;
         VLOG_INFO("replacing all flows: %"PRIuSIZE" flows",
                   hmap_count(&ofctrl->installed));
     } else {
@@ -262,6 +274,16 @@ uint64_t
 ofctrl_get_acked(const struct ofctrl *ofctrl)
 {
     return ofctrl->acked_seq;
+}
+
+/* Returns true if, since the latest (re)connection, the switch has applied
+ * a complete replacement of its flows. */
+bool
+ofctrl_is_synced(const struct ofctrl *ofctrl)
+{
+    return (rconn_is_connected(ofctrl->rconn) && !ofctrl->full_sync
+            && ofctrl->full_sync_seq
+            && ofctrl->acked_seq >= ofctrl->full_sync_seq);
 }
 
 /* Returns the number of flows installed in the switch, as far as ofctrl

@@ -21,7 +21,7 @@ struct ds;
 struct flow_table;
 struct ofctrl;
 
-struct ofctrl *ofctrl_create(const char *target);
+struct ofctrl *ofctrl_create(void);
 void ofctrl_destroy(struct ofctrl *);
 void ofctrl_set_target(struct ofctrl *, const char *target);
 
@@ -32,6 +32,7 @@ bool ofctrl_is_connected(const struct ofctrl *);
 uint64_t ofctrl_put(struct ofctrl *, struct flow_table *);
 void ofctrl_force_full_sync(struct ofctrl *);
 uint64_t ofctrl_get_acked(const struct ofctrl *);
+bool ofctrl_is_synced(const struct ofctrl *);
 size_t ofctrl_n_installed(const struct ofctrl *);
 void ofctrl_status(const struct ofctrl *, struct ds *);
 

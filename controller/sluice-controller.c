@@ -44,7 +44,7 @@ struct controller {
     struct ovsdb_idl_index *port_by_name;
     struct chassis_config cfg;
     char *cfg_error;                    /* What the configuration lacks. */
-    struct ofctrl *ofctrl;              /* NULL until configured. */
+    struct ofctrl *ofctrl;
     struct flow_engine engine;
     struct binding_acks acks;
     bool monitoring_complete;           /* First full view received. */
@@ -79,6 +79,7 @@ main(int argc, char *argv[])
     memset(&c, 0, sizeof c);
     chassis_config_init(&c.cfg);
     binding_acks_init(&c.acks);
+    c.ofctrl = ofctrl_create();
 
     struct ovsdb_idl *ovs = ovsdb_idl_create(ovs_remote, &ovsrec_idl_class,
                                              false, true);
@@ -100,9 +101,7 @@ main(int argc, char *argv[])
 
         unixctl_server_run(unixctl);
         unixctl_server_wait(unixctl);
-        if (c.ofctrl) {
-            ofctrl_wait(c.ofctrl);
-        }
+        ofctrl_wait(c.ofctrl);
         ovsdb_idl_loop_commit_and_wait(&c.ovs_loop);
         ovsdb_idl_loop_commit_and_wait(&c.nb_loop);
         if (c.exiting) {
@@ -144,9 +143,17 @@ run(struct controller *c)
         return;
     }
 
-    chassis_ovs_run(ovs_txn, ovs, &c->cfg);
+    chassis_ovs_run(ovs_txn, ovs, &c->cfg, ofctrl_is_synced(c->ofctrl));
     const struct nbrec_chassis *chassis = chassis_nb_run(nb_txn, nb,
                                                          &c->cfg);
+    if (chassis_ovs_bridge_ready(ovs, &c->cfg)) {
+        char *target = xasprintf("unix:%s/%s.mgmt", ovs_rundir(),
+                                 c->cfg.bridge);
+        ofctrl_set_target(c->ofctrl, target);
+        free(target);
+    } else {
+        ofctrl_set_target(c->ofctrl, NULL);
+    }
     ofctrl_run(c->ofctrl);
     if (!ovsdb_idl_has_ever_connected(nb)) {
         return;
@@ -194,15 +201,6 @@ reconfigure(struct controller *c)
               "bridge %s", c->cfg.name, c->cfg.nb_remote, c->cfg.encap_ip,
               c->cfg.bridge);
     ovsdb_idl_set_remote(c->nb_loop.idl, c->cfg.nb_remote, true);
-
-    char *target = xasprintf("unix:%s/%s.mgmt", ovs_rundir(),
-                             c->cfg.bridge);
-    if (!c->ofctrl) {
-        c->ofctrl = ofctrl_create(target);
-    } else {
-        ofctrl_set_target(c->ofctrl, target);
-    }
-    free(target);
     engine_force_recompute();
 }
 
@@ -312,11 +310,7 @@ put_connections(const struct controller *c, struct ds *s)
     ds_put_format(s, "northbound database: %s (%s)\n",
                   c->cfg.nb_remote ? c->cfg.nb_remote : "not configured",
                   ovsdb_idl_is_connected(nb) ? "connected" : "not connected");
-    if (c->ofctrl) {
-        ofctrl_status(c->ofctrl, s);
-    } else {
-        ds_put_cstr(s, "openflow: not configured\n");
-    }
+    ofctrl_status(c->ofctrl, s);
 }
 
 static void
@@ -387,7 +381,7 @@ cmd_flows(struct unixctl_conn *conn, int argc, const char *argv[], void *c_)
     } else {
         ds_put_format(&s, "desired: %"PRIuSIZE"\ninstalled: %"PRIuSIZE"\n",
                       c->engine.flows_state.table.n_flows,
-                      c->ofctrl ? ofctrl_n_installed(c->ofctrl) : 0);
+                      ofctrl_n_installed(c->ofctrl));
     }
     unixctl_command_reply(conn, ds_cstr(&s));
     ds_destroy(&s);
