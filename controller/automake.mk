@@ -7,6 +7,8 @@ bin_PROGRAMS += controller/sluice-controller
 controller_sluice_controller_SOURCES = \
 	controller/binding.c \
 	controller/binding.h \
+	controller/central.c \
+	controller/central.h \
 	controller/chassis.c \
 	controller/chassis.h \
 	controller/engine.c \
@@ -22,5 +24,9 @@ controller_sluice_controller_SOURCES = \
 	controller/ofctrl.c \
 	controller/ofctrl.h \
 	controller/pipeline.h \
-	controller/sluice-controller.c
+	controller/sluice-controller.c \
+	controller/switch.c \
+	controller/switch.h \
+	controller/switch-ports.c \
+	controller/switch-ports.h
 controller_sluice_controller_LDADD = lib/libsluice.la $(OVS_LIBS)

@@ -6,11 +6,9 @@
 #include <stdlib.h>
 #include "flow.h"
 #include "lib/sluice-nb-idl.h"
-#include "lib/vswitch-idl.h"
 #include "openvswitch/ofp-port.h"
 #include "openvswitch/vlog.h"
 #include "simap.h"
-#include "smap.h"
 #include "sset.h"
 #include "timeval.h"
 #include "util.h"
@@ -26,35 +24,6 @@ struct pending_up {
 
 static struct pending_up *find_pending(const struct binding_acks *,
                                        const struct uuid *);
-
-/* Fills 'bindings' with the interfaces of 'bridge' in 'ovs' that are bound
- * to northbound ports: external_ids:sluice-port -> OpenFlow port number.
- * Interfaces without a valid OpenFlow port number yet are left out. */
-void
-binding_read(struct ovsdb_idl *ovs, const char *bridge,
-             struct simap *bindings)
-{
-    const struct ovsrec_bridge *br;
-
-    simap_clear(bindings);
-    OVSREC_BRIDGE_FOR_EACH (br, ovs) {
-        if (strcmp(br->name, bridge)) {
-            continue;
-        }
-        for (size_t i = 0; i < br->n_ports; i++) {
-            const struct ovsrec_port *port = br->ports[i];
-            for (size_t j = 0; j < port->n_interfaces; j++) {
-                const struct ovsrec_interface *iface = port->interfaces[j];
-                const char *name = smap_get(&iface->external_ids,
-                                            "sluice-port");
-                if (name && iface->n_ofport && iface->ofport[0] > 0
-                    && iface->ofport[0] < ofp_to_u16(OFPP_MAX)) {
-                    simap_put(bindings, name, iface->ofport[0]);
-                }
-            }
-        }
-    }
-}
 
 /* Returns the northbound port named 'name', through index 'by_name', or
  * NULL. */

@@ -1,14 +1,13 @@
 /* Copyright (c) 2026 The Sluice Authors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  *
- * Port binding: which local Open vSwitch interfaces are northbound ports (an
- * interface on the integration bridge whose external_ids:sluice-port names
- * the port), and what the controller reports back about them in the
- * northbound database.  A port is claimed for this chassis when its
- * interface appears, marked up only once the switch has acknowledged (with a
- * barrier) a flow update that contains its flows, and marked down when its
- * interface goes away.  Nothing is written to the local Open vSwitch
- * database on this path. */
+ * Port binding: what the controller reports back in the northbound database
+ * about the switch ports bound to northbound ports (see switch-ports.h).  A
+ * port is claimed for the switch's chassis when its switch port appears,
+ * marked up only once the switch has acknowledged (with a barrier) a flow
+ * update that contains its flows, and marked down when its switch port goes
+ * away.  Nothing is written to the local Open vSwitch database on this
+ * path. */
 
 #ifndef BINDING_H
 #define BINDING_H 1
@@ -24,8 +23,6 @@ struct ovsdb_idl_txn;
 struct simap;
 struct sset;
 
-void binding_read(struct ovsdb_idl *ovs, const char *bridge,
-                  struct simap *bindings);
 const struct nbrec_port *binding_find_port(struct ovsdb_idl_index *by_name,
                                            const char *name);
 

@@ -16,12 +16,6 @@
 
 VLOG_DEFINE_THIS_MODULE(chassis);
 
-/* The names of the tunnel ports that the controller keeps on the
- * integration bridge, by encapsulation. */
-static const char *const tunnel_port_names[N_ENCAPS] = {
-    [ENCAP_GENEVE] = "sluice-geneve",
-    [ENCAP_VXLAN] = "sluice-vxlan",
-};
 static const char *const encap_names[N_ENCAPS] = {
     [ENCAP_GENEVE] = "geneve",
     [ENCAP_VXLAN] = "vxlan",
@@ -36,7 +30,6 @@ static void ensure_port(struct ovsdb_idl_txn *, const struct ovsrec_bridge *,
                         const struct smap *options);
 static void remove_port(const struct ovsrec_bridge *,
                         const struct ovsrec_port *);
-static char *patch_name(const char *direction, const char *physnet);
 
 /* Initializes an empty 'cfg'. */
 void
@@ -259,7 +252,7 @@ chassis_ovs_run(struct ovsdb_idl_txn *txn, struct ovsdb_idl *idl,
     }
 
     for (int e = 0; e < N_ENCAPS; e++) {
-        const struct ovsrec_port *port = find_port(br, tunnel_port_names[e]);
+        const struct ovsrec_port *port = find_port(br, switch_ports_tunnel_name(e));
         if (sset_contains(&cfg->encap_types, encap_names[e])) {
             struct smap options = SMAP_INITIALIZER(&options);
             smap_add(&options, "remote_ip", "flow");
@@ -267,7 +260,7 @@ chassis_ovs_run(struct ovsdb_idl_txn *txn, struct ovsdb_idl *idl,
             if (cfg->set_local_ip) {
                 smap_add(&options, "local_ip", cfg->encap_ip);
             }
-            ensure_port(txn, br, tunnel_port_names[e], encap_names[e],
+            ensure_port(txn, br, switch_ports_tunnel_name(e), encap_names[e],
                         &options);
             smap_destroy(&options);
         } else if (port) {
@@ -285,8 +278,8 @@ chassis_ovs_run(struct ovsdb_idl_txn *txn, struct ovsdb_idl *idl,
                          "does not exist", node->value, node->key);
             continue;
         }
-        char *to = patch_name("to", node->key);
-        char *from = patch_name("from", node->key);
+        char *to = switch_ports_patch_name("to", node->key);
+        char *from = switch_ports_patch_name("from", node->key);
         struct smap options = SMAP_INITIALIZER(&options);
         smap_add(&options, "peer", from);
         ensure_port(txn, br, to, "patch", &options);
@@ -316,37 +309,33 @@ chassis_ovs_bridge_ready(struct ovsdb_idl *idl,
     return br && br->datapath_id && br->datapath_id[0];
 }
 
-/* Stores the OpenFlow port numbers of the integration bridge's tunnel ports
- * in 'tunnel_ports' (OFPP_NONE for a missing one) and those of its patch
- * ports in 'physnet_ports', by physical network. */
+/* Makes 'sp' describe the integration bridge as the local database has it:
+ * this chassis, its tunnel and patch ports, and the interfaces bound to
+ * northbound ports by external_ids:sluice-port.  Interfaces without a valid
+ * OpenFlow port number yet are left out. */
 void
 chassis_ovs_ports(struct ovsdb_idl *idl, const struct chassis_config *cfg,
-                  ofp_port_t tunnel_ports[N_ENCAPS],
-                  struct simap *physnet_ports)
+                  struct switch_ports *sp)
 {
     const struct ovsrec_bridge *br = find_bridge(idl, cfg->bridge);
 
-    for (int e = 0; e < N_ENCAPS; e++) {
-        tunnel_ports[e] = OFPP_NONE;
-    }
-    simap_clear(physnet_ports);
+    switch_ports_set_chassis(sp, cfg->name);
+    switch_ports_clear(sp);
     for (size_t i = 0; br && i < br->n_ports; i++) {
         const struct ovsrec_port *port = br->ports[i];
-        if (port->n_interfaces != 1) {
-            continue;
-        }
-        const struct ovsrec_interface *iface = port->interfaces[0];
-        if (!iface->n_ofport || iface->ofport[0] <= 0
-            || iface->ofport[0] >= ofp_to_u16(OFPP_MAX)) {
-            continue;
-        }
-        for (int e = 0; e < N_ENCAPS; e++) {
-            if (!strcmp(port->name, tunnel_port_names[e])) {
-                tunnel_ports[e] = u16_to_ofp(iface->ofport[0]);
+        for (size_t j = 0; j < port->n_interfaces; j++) {
+            const struct ovsrec_interface *iface = port->interfaces[j];
+            if (!iface->n_ofport || iface->ofport[0] <= 0
+                || iface->ofport[0] >= ofp_to_u16(OFPP_MAX)) {
+                continue;
             }
-        }
-        if (!strncmp(port->name, "sluice-to-", 10)) {
-            simap_put(physnet_ports, port->name + 10, iface->ofport[0]);
+            ofp_port_t ofport = u16_to_ofp(iface->ofport[0]);
+            const char *bound = smap_get(&iface->external_ids, "sluice-port");
+            if (bound) {
+                simap_put(&sp->bindings, bound, ofp_to_u16(ofport));
+            } else {
+                switch_ports_add_named(sp, iface->name, ofport);
+            }
         }
     }
 }
@@ -467,12 +456,4 @@ remove_port(const struct ovsrec_bridge *br, const struct ovsrec_port *port)
 {
     VLOG_INFO("removing port %s from bridge %s", port->name, br->name);
     ovsrec_bridge_update_ports_delvalue(br, port);
-}
-
-/* Returns the name of the patch port toward ("to", on the integration
- * bridge) or from ("from", on the provider bridge) 'physnet'. */
-static char *
-patch_name(const char *direction, const char *physnet)
-{
-    return xasprintf("sluice-%s-%s", direction, physnet);
 }

@@ -11,7 +11,7 @@
 #define CHASSIS_H 1
 
 #include <stdbool.h>
-#include "controller/flows.h"
+#include "controller/switch-ports.h"
 #include "openvswitch/types.h"
 #include "smap.h"
 #include "sset.h"
@@ -51,8 +51,7 @@ void chassis_ovs_run(struct ovsdb_idl_txn *, struct ovsdb_idl *,
 bool chassis_ovs_bridge_ready(struct ovsdb_idl *,
                               const struct chassis_config *);
 void chassis_ovs_ports(struct ovsdb_idl *, const struct chassis_config *,
-                       ofp_port_t tunnel_ports[N_ENCAPS],
-                       struct simap *physnet_ports);
+                       struct switch_ports *);
 
 const struct nbrec_chassis *chassis_nb_run(struct ovsdb_idl_txn *,
                                            struct ovsdb_idl *,

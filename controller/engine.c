@@ -12,7 +12,7 @@ VLOG_DEFINE_THIS_MODULE(engine);
 /* The current iteration of engine_run(). */
 static uint64_t iteration;
 
-/* Recompute every node in the next engine_run()? */
+/* Is the current engine_run() recomputing every node? */
 static bool force_recompute;
 
 static void engine_run_node(struct engine_node *);
@@ -30,20 +30,15 @@ engine_add_input(struct engine_node *node, struct engine_node *input,
     node->n_inputs++;
 }
 
-/* Brings 'root' and every node it depends on up to date, each node once. */
+/* Brings 'root' and every node it depends on up to date, each node once,
+ * from scratch if 'force'. */
 void
-engine_run(struct engine_node *root)
+engine_run(struct engine_node *root, bool force)
 {
     iteration++;
+    force_recompute = force;
     engine_run_node(root);
     force_recompute = false;
-}
-
-/* Makes the next engine_run() recompute every node from scratch. */
-void
-engine_force_recompute(void)
-{
-    force_recompute = true;
 }
 
 /* Returns true if 'node''s data changed in the latest engine_run(). */

@@ -7,7 +7,8 @@
  * that input updates the data incrementally; a node without a handler for
  * the input, or whose handler gives up, recomputes its data from scratch
  * with its 'run' function.  A full recompute, which must produce exactly
- * the same data as the incremental path, can be forced at any time. */
+ * the same data as the incremental path, can be forced at any time.
+ * Several independent graphs may coexist. */
 
 #ifndef ENGINE_H
 #define ENGINE_H 1
@@ -55,8 +56,7 @@ struct engine_node {
 void engine_add_input(struct engine_node *, struct engine_node *input,
                       enum engine_handled (*handler)(
                           struct engine_node *, struct engine_node *));
-void engine_run(struct engine_node *root);
-void engine_force_recompute(void);
+void engine_run(struct engine_node *root, bool force);
 bool engine_node_updated(const struct engine_node *);
 void engine_format_stats(struct engine_node **, size_t n, struct ds *);
 

@@ -5,7 +5,6 @@
 #include "controller/flow-engine.h"
 #include <stdlib.h>
 #include "controller/binding.h"
-#include "controller/chassis.h"
 #include "flow.h"
 #include "lib/sluice-nb-idl.h"
 #include "openvswitch/vlog.h"
@@ -46,20 +45,16 @@ static void flows_update_nets(struct flows_state *,
                               const struct local_state *);
 static void members_clear(struct flows_state *);
 
-/* Initializes 'fe' for the local database 'ovs', the northbound database
- * 'nb' (with 'port_by_name', an index of its ports by name) and the chassis
- * configuration 'cfg'. */
+/* Initializes 'fe' for the northbound database 'nb', with 'port_by_name',
+ * an index of its ports by name. */
 void
-flow_engine_init(struct flow_engine *fe, struct ovsdb_idl *ovs,
-                 struct ovsdb_idl *nb, struct ovsdb_idl_index *port_by_name,
-                 const struct chassis_config *cfg)
+flow_engine_init(struct flow_engine *fe, struct ovsdb_idl *nb,
+                 struct ovsdb_idl_index *port_by_name)
 {
     memset(fe, 0, sizeof *fe);
 
     struct local_state *ls = &fe->local_state;
-    ls->ovs = ovs;
     ls->nb = nb;
-    ls->cfg = cfg;
     for (int e = 0; e < N_ENCAPS; e++) {
         ls->tunnel_ports[e] = OFPP_NONE;
     }
@@ -93,6 +88,7 @@ void
 flow_engine_destroy(struct flow_engine *fe)
 {
     struct local_state *ls = &fe->local_state;
+    free(ls->chassis_name);
     simap_destroy(&ls->physnets);
     simap_destroy(&ls->bindings);
     sset_destroy(&ls->changed);
@@ -106,11 +102,14 @@ flow_engine_destroy(struct flow_engine *fe)
     flow_table_destroy(&fs->table);
 }
 
-/* Brings the desired flows up to date with the databases. */
+/* Brings the desired flows up to date with the northbound database and
+ * 'sp', from scratch if 'force_recompute'. */
 void
-flow_engine_run(struct flow_engine *fe)
+flow_engine_run(struct flow_engine *fe, const struct switch_ports *sp,
+                bool force_recompute)
 {
-    engine_run(&fe->flows);
+    fe->local_state.input = sp;
+    engine_run(&fe->flows, force_recompute);
 }
 
 /* Appends the engine's statistics to 's'. */
@@ -136,48 +135,58 @@ find_chassis(struct ovsdb_idl *nb, const char *name)
     return NULL;
 }
 
-/* Reads this chassis' state and records what changed since the last run. */
+/* Takes the switch's state from the caller and records what changed since
+ * the last run. */
 static bool
 local_run(struct engine_node *node)
 {
     struct local_state *ls = node->data;
+    const struct switch_ports *sp = ls->input;
 
     ls->identity_changed = false;
     sset_clear(&ls->changed);
     sset_clear(&ls->gone);
 
-    const struct nbrec_chassis *chassis = find_chassis(ls->nb,
-                                                       ls->cfg->name);
-    ofp_port_t tunnel_ports[N_ENCAPS];
-    struct simap physnets = SIMAP_INITIALIZER(&physnets);
-    chassis_ovs_ports(ls->ovs, ls->cfg, tunnel_ports, &physnets);
+    const struct nbrec_chassis *chassis = find_chassis(ls->nb, sp->chassis);
     if (chassis != ls->chassis
-        || memcmp(tunnel_ports, ls->tunnel_ports, sizeof tunnel_ports)
-        || !simap_equal(&physnets, &ls->physnets)) {
+        || !nullable_string_is_equal(sp->chassis, ls->chassis_name)
+        || memcmp(sp->tunnel_ports, ls->tunnel_ports,
+                  sizeof ls->tunnel_ports)
+        || !simap_equal(&sp->physnets, &ls->physnets)) {
         ls->identity_changed = true;
         ls->chassis = chassis;
-        memcpy(ls->tunnel_ports, tunnel_ports, sizeof tunnel_ports);
-        simap_swap(&physnets, &ls->physnets);
+        free(ls->chassis_name);
+        ls->chassis_name = nullable_xstrdup(sp->chassis);
+        memcpy(ls->tunnel_ports, sp->tunnel_ports, sizeof ls->tunnel_ports);
+        simap_clear(&ls->physnets);
+        const struct simap_node *n;
+        SIMAP_FOR_EACH (n, &sp->physnets) {
+            simap_put(&ls->physnets, n->name, n->data);
+        }
     }
-    simap_destroy(&physnets);
 
-    struct simap bindings = SIMAP_INITIALIZER(&bindings);
-    binding_read(ls->ovs, ls->cfg->bridge, &bindings);
     const struct simap_node *n;
-    SIMAP_FOR_EACH (n, &bindings) {
+    SIMAP_FOR_EACH (n, &sp->bindings) {
         const struct simap_node *old = simap_find(&ls->bindings, n->name);
         if (!old || old->data != n->data) {
             sset_add(&ls->changed, n->name);
         }
     }
     SIMAP_FOR_EACH (n, &ls->bindings) {
-        if (!simap_find(&bindings, n->name)) {
+        if (!simap_find(&sp->bindings, n->name)) {
             sset_add(&ls->changed, n->name);
             sset_add(&ls->gone, n->name);
         }
     }
-    simap_swap(&bindings, &ls->bindings);
-    simap_destroy(&bindings);
+    const char *name;
+    SSET_FOR_EACH (name, &ls->changed) {
+        const struct simap_node *now = simap_find(&sp->bindings, name);
+        if (now) {
+            simap_put(&ls->bindings, name, now->data);
+        } else {
+            simap_find_and_delete(&ls->bindings, name);
+        }
+    }
 
     return ls->identity_changed || !sset_is_empty(&ls->changed);
 }
@@ -275,7 +284,7 @@ flows_handle_nb(struct engine_node *node, struct engine_node *input)
      * This chassis' own row is part of its identity. */
     const struct nbrec_chassis *ch;
     NBREC_CHASSIS_FOR_EACH_TRACKED (ch, nb) {
-        if (ls->cfg->name && !strcmp(ch->name, ls->cfg->name)) {
+        if (ls->chassis_name && !strcmp(ch->name, ls->chassis_name)) {
             if (nbrec_chassis_is_new(ch) || nbrec_chassis_is_deleted(ch)) {
                 return ENGINE_UNHANDLED;
             }

@@ -7,8 +7,8 @@
  *                        +--> flows
  *     northbound (leaf) /
  *
- * 'local' is this chassis' state from the local Open_vSwitch database: its
- * northbound Chassis row, tunnel and patch ports, and port bindings.
+ * 'local' is the switch's state (switch-ports.h), as the caller last read
+ * it: its northbound Chassis row, tunnel and patch ports, and port bindings.
  * 'northbound' is the tracked changes of the northbound database.  'flows'
  * is the desired flow table: a change to a port updates that port's flows
  * and, when it changes who receives the network's broadcasts, the network's
@@ -21,25 +21,25 @@
 #include "controller/engine.h"
 #include "controller/flow-table.h"
 #include "controller/flows.h"
+#include "controller/switch-ports.h"
 #include "openvswitch/hmap.h"
 #include "simap.h"
 #include "sset.h"
 #include "uuidset.h"
 
-struct chassis_config;
 struct nbrec_chassis;
 struct ovsdb_idl;
 struct ovsdb_idl_index;
 
 /* The 'local' node's data. */
 struct local_state {
-    /* Inputs, set by the caller. */
-    struct ovsdb_idl *ovs;
     struct ovsdb_idl *nb;
-    const struct chassis_config *cfg;
+    const struct switch_ports *input;   /* The switch, as the caller sees it
+                                         * now. */
 
-    /* This chassis. */
+    /* The switch, as the flows account for it. */
     const struct nbrec_chassis *chassis;
+    char *chassis_name;
     ofp_port_t tunnel_ports[N_ENCAPS];
     struct simap physnets;      /* Physical network -> patch port. */
     struct simap bindings;      /* Port name -> OpenFlow port. */
@@ -68,11 +68,11 @@ struct flow_engine {
     struct flows_state flows_state;
 };
 
-void flow_engine_init(struct flow_engine *, struct ovsdb_idl *ovs,
-                      struct ovsdb_idl *nb, struct ovsdb_idl_index *,
-                      const struct chassis_config *);
+void flow_engine_init(struct flow_engine *, struct ovsdb_idl *nb,
+                      struct ovsdb_idl_index *);
 void flow_engine_destroy(struct flow_engine *);
-void flow_engine_run(struct flow_engine *);
+void flow_engine_run(struct flow_engine *, const struct switch_ports *,
+                     bool force_recompute);
 void flow_engine_format_stats(struct flow_engine *, struct ds *);
 
 #endif /* flow-engine.h */

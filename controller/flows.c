@@ -130,16 +130,22 @@ flows_network(struct flow_table *t, const struct flow_ctx *ctx,
         ds_clear(&match);
     }
 
-    /* The gateways answer for themselves with the network's router MAC;
-     * requests for addresses that nobody has are dropped, not flooded. */
+    /* The gateways answer for themselves with the network's router MAC.
+     * On an overlay network Sluice knows every address, so requests for
+     * addresses that nobody has are dropped, not flooded; on a VLAN network
+     * they go on to the provider network, whose own hosts may answer. */
     struct eth_addr rmac = router_mac(vni);
     neighbor_flows(t, owner, vni, rmac, net->gateways, net->n_gateways);
-    ds_put_format(&match, "metadata=%"PRId64",arp,arp_op=1", vni);
-    flow_table_add(t, owner, OFTABLE_NEIGHBOR, 90, ds_cstr(&match), "drop");
-    ds_clear(&match);
-    ds_put_format(&match, "metadata=%"PRId64",icmp6,icmp_type=135", vni);
-    flow_table_add(t, owner, OFTABLE_NEIGHBOR, 90, ds_cstr(&match), "drop");
-    ds_clear(&match);
+    if (!vlan) {
+        ds_put_format(&match, "metadata=%"PRId64",arp,arp_op=1", vni);
+        flow_table_add(t, owner, OFTABLE_NEIGHBOR, 90, ds_cstr(&match),
+                       "drop");
+        ds_clear(&match);
+        ds_put_format(&match, "metadata=%"PRId64",icmp6,icmp_type=135", vni);
+        flow_table_add(t, owner, OFTABLE_NEIGHBOR, 90, ds_cstr(&match),
+                       "drop");
+        ds_clear(&match);
+    }
 
     /* Broadcast and multicast go to the network's local ports and, when
      * they come from a local port, to the other chassis that have ports of

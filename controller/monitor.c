@@ -26,10 +26,12 @@ static void add_local_port_network(struct uuidset *,
                                    const struct nbrec_port *);
 
 /* Makes 'nb' replicate what the controller uses, with change tracking for
- * the incremental engine, and nothing of the tables that are filtered until
- * the first monitor_update(). */
+ * the incremental engine.  If 'conditional', as for a chassis' own
+ * controller, nothing of the tables that are filtered arrives until the
+ * first monitor_update(); otherwise, as for a central controller that
+ * serves every chassis, everything does. */
 void
-monitor_register(struct ovsdb_idl *nb)
+monitor_register(struct ovsdb_idl *nb, bool conditional)
 {
     static const struct ovsdb_idl_table_class *tables[] = {
         &nbrec_table_nb_global, &nbrec_table_chassis, &nbrec_table_network,
@@ -41,6 +43,9 @@ monitor_register(struct ovsdb_idl *nb)
         }
     }
     ovsdb_idl_track_add_all(nb);
+    if (!conditional) {
+        return;
+    }
 
     struct ovsdb_idl_condition none = OVSDB_IDL_CONDITION_INIT(&none);
     ovsdb_idl_set_condition(nb, &nbrec_table_network, &none);

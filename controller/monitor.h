@@ -10,12 +10,14 @@
 #ifndef MONITOR_H
 #define MONITOR_H 1
 
+#include <stdbool.h>
+
 struct nbrec_chassis;
 struct ovsdb_idl;
 struct ovsdb_idl_index;
 struct simap;
 
-void monitor_register(struct ovsdb_idl *);
+void monitor_register(struct ovsdb_idl *, bool conditional);
 unsigned int monitor_update(struct ovsdb_idl *,
                             struct ovsdb_idl_index *by_name,
                             const struct nbrec_chassis *,

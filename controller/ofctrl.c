@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include "byte-order.h"
+#include "flow.h"
 #include "controller/flow-table.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
@@ -14,13 +15,17 @@
 #include "openvswitch/ofp-errors.h"
 #include "openvswitch/ofp-flow.h"
 #include "openvswitch/ofp-msgs.h"
+#include "openvswitch/ofp-port.h"
 #include "openvswitch/ofp-print.h"
 #include "openvswitch/ofp-protocol.h"
+#include "openvswitch/ofp-switch.h"
 #include "openvswitch/ofp-util.h"
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/rconn.h"
+#include "openvswitch/vconn.h"
 #include "openvswitch/vlog.h"
+#include "simap.h"
 #include "timeval.h"
 #include "util.h"
 
@@ -62,6 +67,13 @@ struct ofctrl {
 
     long long int retry_at;     /* After an error, no full sync before. */
 
+    /* What the switch said about itself on this connection. */
+    uint64_t datapath_id;       /* 0 until the features reply. */
+    struct simap ports;         /* Port name -> OpenFlow port number. */
+    ovs_be32 port_desc_xid;     /* Port description request, while its
+                                 * reply is incomplete. */
+    bool ports_known;           /* The port description reply is complete. */
+
     uint64_t n_puts;            /* Bundles sent. */
     uint64_t n_flow_mods;       /* Flow mods sent in them. */
     uint64_t n_errors;          /* Error replies received. */
@@ -79,6 +91,8 @@ static void queue_flow_mod(struct ovs_list *msgs, const struct flow_key *,
                            size_t ofpacts_len, uint64_t cookie);
 static void send_bundle(struct ofctrl *, struct ovs_list *msgs);
 static void handle_message(struct ofctrl *, const struct ofp_header *);
+static void handle_port_desc_reply(struct ofctrl *, const struct ofp_header *);
+static void handle_port_status(struct ofctrl *, const struct ofp_header *);
 
 /* Creates an ofctrl that is not connected to any switch yet: see
  * ofctrl_set_target(). */
@@ -93,6 +107,18 @@ ofctrl_create(void)
     hmap_init(&ofctrl->installed);
     ofctrl->next_bundle_id = 1;
     ovs_list_init(&ofctrl->pending);
+    simap_init(&ofctrl->ports);
+    return ofctrl;
+}
+
+/* Creates an ofctrl for 'vconn', a connection that a switch opened to us
+ * and that 'name' describes.  When the connection breaks, the switch has
+ * to connect again: see ofctrl_is_alive(). */
+struct ofctrl *
+ofctrl_create_accepted(struct vconn *vconn, const char *name)
+{
+    struct ofctrl *ofctrl = ofctrl_create();
+    rconn_connect_unreliably(ofctrl->rconn, vconn, name);
     return ofctrl;
 }
 
@@ -107,6 +133,7 @@ ofctrl_destroy(struct ofctrl *ofctrl)
         }
         installed_clear(ofctrl);
         hmap_destroy(&ofctrl->installed);
+        simap_destroy(&ofctrl->ports);
         rconn_destroy(ofctrl->rconn);
         free(ofctrl);
     }
@@ -151,6 +178,21 @@ ofctrl_run(struct ofctrl *ofctrl)
         LIST_FOR_EACH_POP (p, node, &ofctrl->pending) {
             free(p);
         }
+
+        /* Ask who the switch is and which ports it has; port status
+         * messages keep the ports up to date from then on. */
+        ofctrl->datapath_id = 0;
+        simap_clear(&ofctrl->ports);
+        ofctrl->ports_known = false;
+        if (rconn_is_connected(ofctrl->rconn)) {
+            rconn_send(ofctrl->rconn,
+                       ofpraw_alloc(OFPRAW_OFPT_FEATURES_REQUEST,
+                                    OFCTRL_VERSION, 0), NULL);
+            struct ofpbuf *rq = ofputil_encode_port_desc_stats_request(
+                OFCTRL_VERSION, OFPP_ANY);
+            ofctrl->port_desc_xid = ((struct ofp_header *) rq->data)->xid;
+            rconn_send(ofctrl->rconn, rq, NULL);
+        }
     }
 
     for (int i = 0; i < 50; i++) {
@@ -179,6 +221,29 @@ bool
 ofctrl_is_connected(const struct ofctrl *ofctrl)
 {
     return rconn_is_connected(ofctrl->rconn);
+}
+
+/* Returns false once the connection is gone for good: a connection that
+ * the switch opened, and that broke. */
+bool
+ofctrl_is_alive(const struct ofctrl *ofctrl)
+{
+    return rconn_is_alive(ofctrl->rconn);
+}
+
+/* Returns the switch's datapath ID, or 0 if it has not said yet. */
+uint64_t
+ofctrl_get_datapath_id(const struct ofctrl *ofctrl)
+{
+    return ofctrl->datapath_id;
+}
+
+/* Returns the switch's ports, port name -> OpenFlow port number, or NULL
+ * until the switch has described all of them. */
+const struct simap *
+ofctrl_get_ports(const struct ofctrl *ofctrl)
+{
+    return ofctrl->ports_known ? &ofctrl->ports : NULL;
 }
 
 /* Makes the switch's flows what 'desired' says: after a (re)connection or
@@ -444,6 +509,16 @@ handle_message(struct ofctrl *ofctrl, const struct ofp_header *oh)
     }
     if (type == OFPTYPE_ECHO_REQUEST) {
         rconn_send(ofctrl->rconn, ofputil_encode_echo_reply(oh), NULL);
+    } else if (type == OFPTYPE_FEATURES_REPLY) {
+        struct ofputil_switch_features features;
+        struct ofpbuf b = ofpbuf_const_initializer(oh, ntohs(oh->length));
+        if (!ofputil_pull_switch_features(&b, &features)) {
+            ofctrl->datapath_id = features.datapath_id;
+        }
+    } else if (type == OFPTYPE_PORT_DESC_STATS_REPLY) {
+        handle_port_desc_reply(ofctrl, oh);
+    } else if (type == OFPTYPE_PORT_STATUS) {
+        handle_port_status(ofctrl, oh);
     } else if (type == OFPTYPE_BARRIER_REPLY) {
         struct pending_put *p;
         LIST_FOR_EACH_SAFE (p, node, &ofctrl->pending) {
@@ -480,5 +555,49 @@ handle_message(struct ofctrl *ofctrl, const struct ofp_header *oh)
         LIST_FOR_EACH_POP (p, node, &ofctrl->pending) {
             free(p);
         }
+    }
+}
+
+/* Records the ports in a part of the reply to our port description
+ * request. */
+static void
+handle_port_desc_reply(struct ofctrl *ofctrl, const struct ofp_header *oh)
+{
+    if (oh->xid != ofctrl->port_desc_xid || ofctrl->ports_known) {
+        return;
+    }
+
+    struct ofpbuf b = ofpbuf_const_initializer(oh, ntohs(oh->length));
+    ofpraw_pull_assert(&b);
+    struct ofputil_phy_port pp;
+    while (!ofputil_pull_phy_port(oh->version, &b, &pp)) {
+        if (ofp_to_u16(pp.port_no) < ofp_to_u16(OFPP_MAX)) {
+            simap_put(&ofctrl->ports, pp.name, ofp_to_u16(pp.port_no));
+        }
+    }
+    if (!ofpmp_more(oh)) {
+        ofctrl->ports_known = true;
+    }
+}
+
+/* Keeps the ports up to date with a port status message. */
+static void
+handle_port_status(struct ofctrl *ofctrl, const struct ofp_header *oh)
+{
+    struct ofputil_port_status ps;
+    if (ofputil_decode_port_status(oh, &ps)
+        || ofp_to_u16(ps.desc.port_no) >= ofp_to_u16(OFPP_MAX)) {
+        return;
+    }
+
+    /* A port can be renumbered or renamed: forget what it was first. */
+    struct simap_node *n;
+    SIMAP_FOR_EACH_SAFE (n, &ofctrl->ports) {
+        if (n->data == ofp_to_u16(ps.desc.port_no)) {
+            simap_delete(&ofctrl->ports, n);
+        }
+    }
+    if (ps.reason != OFPPR_DELETE) {
+        simap_put(&ofctrl->ports, ps.desc.name, ofp_to_u16(ps.desc.port_no));
     }
 }

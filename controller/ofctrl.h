@@ -20,8 +20,11 @@
 struct ds;
 struct flow_table;
 struct ofctrl;
+struct simap;
+struct vconn;
 
 struct ofctrl *ofctrl_create(void);
+struct ofctrl *ofctrl_create_accepted(struct vconn *, const char *name);
 void ofctrl_destroy(struct ofctrl *);
 void ofctrl_set_target(struct ofctrl *, const char *target);
 
@@ -29,6 +32,9 @@ void ofctrl_run(struct ofctrl *);
 void ofctrl_wait(struct ofctrl *);
 
 bool ofctrl_is_connected(const struct ofctrl *);
+bool ofctrl_is_alive(const struct ofctrl *);
+uint64_t ofctrl_get_datapath_id(const struct ofctrl *);
+const struct simap *ofctrl_get_ports(const struct ofctrl *);
 uint64_t ofctrl_put(struct ofctrl *, struct flow_table *);
 void ofctrl_force_full_sync(struct ofctrl *);
 uint64_t ofctrl_get_acked(const struct ofctrl *);

@@ -1,32 +1,38 @@
 /* Copyright (c) 2026 The Sluice Authors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  *
- * sluice-controller: the OpenFlow controller of one Sluice chassis.  It
- * reads its configuration from the local Open_vSwitch database, registers
- * the chassis in the northbound database, keeps the integration bridge and
- * its tunnel ports, computes the bridge's flows from the northbound rows
- * this chassis needs (incrementally, see flow-engine.h) and installs them
- * through one OpenFlow connection (ofctrl.h), then reports back what is in
- * effect: ports up, and the configuration number for "sluice-ctl
- * --wait=hv". */
+ * sluice-controller: the OpenFlow controller of Sluice chassis.
+ *
+ * By default it is one chassis' own controller: it reads its configuration
+ * from the local Open_vSwitch database, registers the chassis in the
+ * northbound database, keeps the integration bridge and its tunnel ports,
+ * computes the bridge's flows from the northbound rows this chassis needs
+ * (incrementally, see flow-engine.h) and installs them through the bridge's
+ * management socket (ofctrl.h), then reports back what is in effect: ports
+ * up, and the configuration number for "sluice-ctl --wait=hv".
+ *
+ * With --listen it is a central controller instead (central.h): it does the
+ * same for every switch that connects to it, without local databases. */
 
 #include <config.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include "command-line.h"
-#include "controller/binding.h"
+#include "controller/central.h"
 #include "controller/chassis.h"
-#include "controller/flow-engine.h"
 #include "controller/monitor.h"
 #include "controller/ofctrl.h"
+#include "controller/switch.h"
 #include "daemon.h"
 #include "dirs.h"
 #include "fatal-signal.h"
+#include "hmapx.h"
 #include "lib/sluice-nb-idl.h"
 #include "lib/vswitch-idl.h"
 #include "ofproto-ext/sluice-ext.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
+#include "openvswitch/vconn.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
 #include "simap.h"
@@ -39,24 +45,36 @@ VLOG_DEFINE_THIS_MODULE(sluice_controller);
 
 /* The controller's state, shared with the unixctl commands. */
 struct controller {
-    struct ovsdb_idl_loop ovs_loop;     /* Local Open_vSwitch database. */
     struct ovsdb_idl_loop nb_loop;      /* Northbound database. */
     struct ovsdb_idl_index *port_by_name;
+    struct ovs_list switches;           /* "struct switch_ctx"s. */
+    bool exiting;
+
+    /* A chassis' own controller. */
+    struct ovsdb_idl_loop ovs_loop;     /* Local Open_vSwitch database. */
     struct chassis_config cfg;
     char *cfg_error;                    /* What the configuration lacks. */
-    struct ofctrl *ofctrl;
-    struct flow_engine engine;
-    struct binding_acks acks;
     bool monitoring_complete;           /* First full view received. */
-    uint64_t n_flow_mods_at_recompute;  /* For "recompute" to report. */
-    bool exiting;
+
+    /* A central controller. */
+    struct pvconn *listener;            /* NULL for a chassis' own. */
+    const char *listen_target;
+    const char *nb_remote;
 };
 
-static char *parse_options(int argc, char *argv[]);
+/* Command-line settings. */
+struct options {
+    char *ovs_remote;                   /* Local database. */
+    char *listen;                       /* --listen: central mode. */
+    char *nb_remote;                    /* --nb, in central mode. */
+};
+
+static void parse_options(int argc, char *argv[], struct options *);
 OVS_NO_RETURN static void usage(void);
 static void reconfigure(struct controller *);
-static void run(struct controller *);
-static void register_unixctl(struct controller *, struct unixctl_server *);
+static void run_chassis(struct controller *);
+static void run_central(struct controller *);
+static void register_unixctl(struct controller *);
 
 int
 main(int argc, char *argv[])
@@ -64,45 +82,66 @@ main(int argc, char *argv[])
     ovs_set_program_name(argv[0], SLUICE_VERSION);
     service_start(&argc, &argv);
     fatal_ignore_sigpipe();
-    char *ovs_remote = parse_options(argc, argv);
+    struct options opts;
+    parse_options(argc, argv, &opts);
 
     daemonize_start(false);
-    char *unixctl_path = NULL;
     struct unixctl_server *unixctl;
-    int error = unixctl_server_create(unixctl_path, &unixctl);
+    int error = unixctl_server_create(NULL, &unixctl);
     if (error) {
         exit(EXIT_FAILURE);
     }
-    daemonize_complete();
 
     struct controller c;
     memset(&c, 0, sizeof c);
+    ovs_list_init(&c.switches);
     chassis_config_init(&c.cfg);
-    binding_acks_init(&c.acks);
-    c.ofctrl = ofctrl_create();
-
-    struct ovsdb_idl *ovs = ovsdb_idl_create(ovs_remote, &ovsrec_idl_class,
-                                             false, true);
-    chassis_ovs_register(ovs);
-    c.ovs_loop = (struct ovsdb_idl_loop) OVSDB_IDL_LOOP_INITIALIZER(ovs);
 
     struct ovsdb_idl *nb = ovsdb_idl_create_unconnected(&nbrec_idl_class,
                                                         false);
-    monitor_register(nb);
+    monitor_register(nb, !opts.listen);
     c.port_by_name = ovsdb_idl_index_create1(nb, &nbrec_port_col_name);
     c.nb_loop = (struct ovsdb_idl_loop) OVSDB_IDL_LOOP_INITIALIZER(nb);
 
-    flow_engine_init(&c.engine, ovs, nb, c.port_by_name, &c.cfg);
-    register_unixctl(&c, unixctl);
+    if (opts.listen) {
+        c.listener = central_listen(opts.listen);
+        c.listen_target = opts.listen;
+        c.nb_remote = opts.nb_remote;
+        ovsdb_idl_set_remote(nb, opts.nb_remote, true);
+    } else {
+        struct ovsdb_idl *ovs = ovsdb_idl_create(opts.ovs_remote,
+                                                 &ovsrec_idl_class,
+                                                 false, true);
+        chassis_ovs_register(ovs);
+        c.ovs_loop = (struct ovsdb_idl_loop) OVSDB_IDL_LOOP_INITIALIZER(ovs);
+
+        struct switch_ctx *sw = switch_ctx_create("local", ofctrl_create(),
+                                                  nb, c.port_by_name);
+        ovs_list_push_back(&c.switches, &sw->list_node);
+    }
+    daemonize_complete();
+
+    register_unixctl(&c);
     VLOG_INFO("%s %s starting", program_name, SLUICE_VERSION);
 
     while (!c.exiting) {
-        run(&c);
+        if (c.listener) {
+            run_central(&c);
+        } else {
+            run_chassis(&c);
+        }
 
         unixctl_server_run(unixctl);
         unixctl_server_wait(unixctl);
-        ofctrl_wait(c.ofctrl);
-        ovsdb_idl_loop_commit_and_wait(&c.ovs_loop);
+        struct switch_ctx *sw;
+        LIST_FOR_EACH (sw, list_node, &c.switches) {
+            ofctrl_wait(sw->ofctrl);
+        }
+        if (c.listener) {
+            pvconn_wait(c.listener);
+        } else {
+            ovsdb_idl_loop_commit_and_wait(&c.ovs_loop);
+        }
         ovsdb_idl_loop_commit_and_wait(&c.nb_loop);
         if (c.exiting) {
             poll_immediate_wake();
@@ -112,26 +151,34 @@ main(int argc, char *argv[])
 
     VLOG_INFO("exiting");
     unixctl_server_destroy(unixctl);
-    ofctrl_destroy(c.ofctrl);
-    flow_engine_destroy(&c.engine);
-    binding_acks_destroy(&c.acks);
-    ovsdb_idl_loop_destroy(&c.ovs_loop);
+    struct switch_ctx *sw;
+    LIST_FOR_EACH_POP (sw, list_node, &c.switches) {
+        switch_ctx_destroy(sw);
+    }
+    pvconn_close(c.listener);
+    if (c.ovs_loop.idl) {
+        ovsdb_idl_loop_destroy(&c.ovs_loop);
+    }
     ovsdb_idl_loop_destroy(&c.nb_loop);
     chassis_config_destroy(&c.cfg);
     free(c.cfg_error);
-    free(ovs_remote);
+    free(opts.ovs_remote);
+    free(opts.listen);
+    free(opts.nb_remote);
     service_stop();
     return 0;
 }
 
-/* One iteration of the main loop. */
+/* One iteration of the main loop of a chassis' own controller. */
 static void
-run(struct controller *c)
+run_chassis(struct controller *c)
 {
     struct ovsdb_idl_txn *ovs_txn = ovsdb_idl_loop_run(&c->ovs_loop);
     struct ovsdb_idl_txn *nb_txn = ovsdb_idl_loop_run(&c->nb_loop);
     struct ovsdb_idl *ovs = c->ovs_loop.idl;
     struct ovsdb_idl *nb = c->nb_loop.idl;
+    struct switch_ctx *sw = CONTAINER_OF(ovs_list_front(&c->switches),
+                                         struct switch_ctx, list_node);
 
     const struct ovsrec_open_vswitch *ovs_row
         = ovsrec_open_vswitch_first(ovs);
@@ -143,46 +190,39 @@ run(struct controller *c)
         return;
     }
 
-    chassis_ovs_run(ovs_txn, ovs, &c->cfg, ofctrl_is_synced(c->ofctrl));
+    chassis_ovs_run(ovs_txn, ovs, &c->cfg, ofctrl_is_synced(sw->ofctrl));
     const struct nbrec_chassis *chassis = chassis_nb_run(nb_txn, nb,
                                                          &c->cfg);
     if (chassis_ovs_bridge_ready(ovs, &c->cfg)) {
         char *target = xasprintf("unix:%s/%s.mgmt", ovs_rundir(),
                                  c->cfg.bridge);
-        ofctrl_set_target(c->ofctrl, target);
+        ofctrl_set_target(sw->ofctrl, target);
         free(target);
     } else {
-        ofctrl_set_target(c->ofctrl, NULL);
+        ofctrl_set_target(sw->ofctrl, NULL);
     }
-    ofctrl_run(c->ofctrl);
+    ofctrl_run(sw->ofctrl);
     if (!ovsdb_idl_has_ever_connected(nb)) {
         return;
     }
 
-    flow_engine_run(&c->engine);
+    chassis_ovs_ports(ovs, &c->cfg, &sw->ports);
+    switch_ctx_run(sw);
     ovsdb_idl_track_clear(nb);
 
-    const struct local_state *ls = &c->engine.local_state;
     unsigned int expected = monitor_update(nb, c->port_by_name, chassis,
-                                           &ls->bindings);
+                                           &sw->ports.bindings);
     if (!c->monitoring_complete && chassis
         && ovsdb_idl_get_condition_seqno(nb) == expected) {
         /* The northbound rows this chassis needs have all arrived, so the
          * flows are complete: the first put may replace the switch's
          * flows, as after a restart, without a moment of missing flows. */
         VLOG_INFO("northbound view complete: %"PRIuSIZE" desired flows",
-                  c->engine.flows_state.table.n_flows);
+                  sw->engine.flows_state.table.n_flows);
         c->monitoring_complete = true;
     }
-
     if (c->monitoring_complete) {
-        const struct nbrec_nb_global *g = nbrec_nb_global_first(nb);
-        uint64_t put_seq = ofctrl_put(c->ofctrl,
-                                      &c->engine.flows_state.table);
-        binding_note_put(&c->acks, c->port_by_name, &ls->bindings,
-                         g ? g->nb_cfg : 0, put_seq);
-        binding_report(&c->acks, nb_txn, nb, c->port_by_name, &ls->bindings,
-                       &ls->gone, chassis, ofctrl_get_acked(c->ofctrl));
+        switch_ctx_put(sw, nb_txn, nb, c->port_by_name);
     }
 }
 
@@ -201,19 +241,67 @@ reconfigure(struct controller *c)
               "bridge %s", c->cfg.name, c->cfg.nb_remote, c->cfg.encap_ip,
               c->cfg.bridge);
     ovsdb_idl_set_remote(c->nb_loop.idl, c->cfg.nb_remote, true);
-    engine_force_recompute();
+
+    struct switch_ctx *sw;
+    LIST_FOR_EACH (sw, list_node, &c->switches) {
+        sw->force_recompute = true;
+    }
 }
 
-static char *
-parse_options(int argc, char *argv[])
+/* One iteration of the main loop of a central controller. */
+static void
+run_central(struct controller *c)
+{
+    struct ovsdb_idl_txn *nb_txn = ovsdb_idl_loop_run(&c->nb_loop);
+    struct ovsdb_idl *nb = c->nb_loop.idl;
+
+    central_accept(c->listener, &c->switches, nb, c->port_by_name);
+    struct switch_ctx *sw;
+    LIST_FOR_EACH_SAFE (sw, list_node, &c->switches) {
+        ofctrl_run(sw->ofctrl);
+        if (!ofctrl_is_alive(sw->ofctrl)) {
+            VLOG_INFO("%s: switch disconnected", sw->name);
+            ovs_list_remove(&sw->list_node);
+            switch_ctx_destroy(sw);
+        }
+    }
+    if (!ovsdb_idl_has_ever_connected(nb)) {
+        return;
+    }
+
+    /* Every switch sees the northbound changes before they are cleared. */
+    struct hmapx ready = HMAPX_INITIALIZER(&ready);
+    LIST_FOR_EACH (sw, list_node, &c->switches) {
+        if (central_read_switch(sw, nb)) {
+            switch_ctx_run(sw);
+            hmapx_add(&ready, sw);
+        } else {
+            sw->force_recompute = true;
+        }
+    }
+    ovsdb_idl_track_clear(nb);
+
+    struct hmapx_node *node;
+    HMAPX_FOR_EACH (node, &ready) {
+        switch_ctx_put(node->data, nb_txn, nb, c->port_by_name);
+    }
+    hmapx_destroy(&ready);
+}
+
+static void
+parse_options(int argc, char *argv[], struct options *opts)
 {
     enum {
         OPT_PEER_CA_CERT = UCHAR_MAX + 1,
+        OPT_LISTEN,
+        OPT_NB,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
         SSL_OPTION_ENUMS,
     };
     static const struct option long_options[] = {
+        {"listen", required_argument, NULL, OPT_LISTEN},
+        {"nb", required_argument, NULL, OPT_NB},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {"peer-ca-cert", required_argument, NULL, OPT_PEER_CA_CERT},
@@ -225,6 +313,7 @@ parse_options(int argc, char *argv[])
     char *short_options = ovs_cmdl_long_options_to_short_options(
         long_options);
 
+    memset(opts, 0, sizeof *opts);
     for (;;) {
         int c = getopt_long(argc, argv, short_options, long_options, NULL);
         if (c == -1) {
@@ -232,11 +321,21 @@ parse_options(int argc, char *argv[])
         }
 
         switch (c) {
+        case OPT_LISTEN:
+            free(opts->listen);
+            opts->listen = xstrdup(optarg);
+            break;
+
+        case OPT_NB:
+            free(opts->nb_remote);
+            opts->nb_remote = xstrdup(optarg);
+            break;
+
         case 'h':
             usage();
 
         case 'V':
-            ovs_print_version(0, 0);
+            ovs_print_version(OFP14_VERSION, OFP15_VERSION);
             printf("DB Schema %s\n", nbrec_get_db_version());
             exit(EXIT_SUCCESS);
 
@@ -259,29 +358,53 @@ parse_options(int argc, char *argv[])
 
     argc -= optind;
     argv += optind;
-    if (argc > 1) {
-        VLOG_FATAL("at most one non-option argument accepted; use --help "
-                   "for usage");
+    if (opts->listen) {
+        if (!opts->nb_remote) {
+            ovs_fatal(0, "--listen needs --nb, the northbound database");
+        }
+        if (argc) {
+            ovs_fatal(0, "a central controller (--listen) reads no local "
+                      "database");
+        }
+        if (pvconn_verify_name(opts->listen)) {
+            ovs_fatal(0, "%s: not a passive OpenFlow connection method "
+                      "(try \"ptcp:6653\" or \"pssl:6653\")", opts->listen);
+        }
+    } else {
+        if (opts->nb_remote) {
+            ovs_fatal(0, "--nb is for a central controller (--listen); a "
+                      "chassis' own controller reads "
+                      "external_ids:sluice-remote");
+        }
+        if (argc > 1) {
+            ovs_fatal(0, "at most one non-option argument accepted; use "
+                      "--help for usage");
+        }
     }
-    return (argc
-            ? xstrdup(argv[0])
-            : xasprintf("unix:%s/db.sock", ovs_rundir()));
+    opts->ovs_remote = (argc
+                        ? xstrdup(argv[0])
+                        : xasprintf("unix:%s/db.sock", ovs_rundir()));
 }
 
 static void
 usage(void)
 {
     printf("%s: Sluice controller\n"
-           "usage %s [OPTIONS] [OVS-DATABASE]\n"
-           "where OVS-DATABASE is the local Open vSwitch database\n"
-           "(default: unix:%s/db.sock).  The northbound database and the\n"
-           "tunnel IP come from external_ids in its Open_vSwitch table; see\n"
-           "sluice-controller(8).\n",
-           program_name, program_name, ovs_rundir());
+           "usage: %s [OPTIONS] [OVS-DATABASE]\n"
+           "       %s [OPTIONS] --listen=TARGET --nb=NB-DATABASE\n"
+           "The first form is a chassis' own controller: OVS-DATABASE is its\n"
+           "local Open vSwitch database (default: unix:%s/db.sock), whose\n"
+           "Open_vSwitch table holds the northbound database and the tunnel\n"
+           "IP in external_ids.  The second form is a central controller for\n"
+           "the switches that connect to TARGET.  See sluice-controller(8).\n",
+           program_name, program_name, program_name, ovs_rundir());
     stream_usage("database", true, true, true);
+    vconn_usage(false, true, false);
     daemon_usage();
     vlog_usage();
     printf("\nOther options:\n"
+           "  --listen=TARGET         central mode: accept switches on TARGET\n"
+           "  --nb=DATABASE           central mode: the northbound database\n"
            "  --peer-ca-cert=FILE     CA certificate of the database peer\n"
            "  -h, --help              display this help message\n"
            "  -V, --version           display version information\n");
@@ -299,18 +422,37 @@ cmd_exit(struct unixctl_conn *conn, int argc OVS_UNUSED,
     unixctl_command_reply(conn, NULL);
 }
 
+static const char *
+switch_chassis(const struct switch_ctx *sw)
+{
+    return sw->ports.chassis ? sw->ports.chassis : "unknown";
+}
+
 static void
 put_connections(const struct controller *c, struct ds *s)
 {
-    struct ovsdb_idl *ovs = c->ovs_loop.idl;
     struct ovsdb_idl *nb = c->nb_loop.idl;
+    const char *nb_remote = c->listener ? c->nb_remote : c->cfg.nb_remote;
 
-    ds_put_format(s, "local database: %s\n",
-                  ovsdb_idl_is_connected(ovs) ? "connected" : "not connected");
+    if (c->listener) {
+        ds_put_format(s, "listening for switches on %s\n", c->listen_target);
+    } else {
+        ds_put_format(s, "local database: %s\n",
+                      ovsdb_idl_is_connected(c->ovs_loop.idl)
+                      ? "connected" : "not connected");
+    }
     ds_put_format(s, "northbound database: %s (%s)\n",
-                  c->cfg.nb_remote ? c->cfg.nb_remote : "not configured",
+                  nb_remote ? nb_remote : "not configured",
                   ovsdb_idl_is_connected(nb) ? "connected" : "not connected");
-    ofctrl_status(c->ofctrl, s);
+
+    const struct switch_ctx *sw;
+    LIST_FOR_EACH (sw, list_node, &c->switches) {
+        if (c->listener) {
+            ds_put_format(s, "switch %s: chassis %s\n", sw->name,
+                          switch_chassis(sw));
+        }
+        ofctrl_status(sw->ofctrl, s);
+    }
 }
 
 static void
@@ -331,24 +473,35 @@ cmd_status(struct unixctl_conn *conn, int argc OVS_UNUSED,
 {
     struct controller *c = c_;
     struct ovsdb_idl *nb = c->nb_loop.idl;
-    const struct local_state *ls = &c->engine.local_state;
     struct ds s = DS_EMPTY_INITIALIZER;
 
-    ds_put_format(&s, "chassis: %s\n", c->cfg.name ? c->cfg.name : "none");
-    if (c->cfg_error) {
-        ds_put_format(&s, "waiting for configuration: %s\n", c->cfg_error);
+    if (c->listener) {
+        ds_put_format(&s, "central controller: %"PRIuSIZE" switches\n",
+                      ovs_list_size(&c->switches));
+        put_connections(c, &s);
     } else {
-        ds_put_format(&s, "registered: %s\n", ls->chassis ? "yes" : "no");
-        ds_put_format(&s, "northbound view: %s\n",
-                      c->monitoring_complete ? "complete" : "incomplete");
-    }
-    put_connections(c, &s);
-    ds_put_format(&s, "local ports: %"PRIuSIZE"\n",
-                  simap_count(&ls->bindings));
-    ds_put_format(&s, "desired flows: %"PRIuSIZE"\n",
-                  c->engine.flows_state.table.n_flows);
+        const struct switch_ctx *sw = CONTAINER_OF(
+            ovs_list_front(&c->switches), struct switch_ctx, list_node);
+        const struct local_state *ls = &sw->engine.local_state;
 
-    /* What conditional monitoring brought in. */
+        ds_put_format(&s, "chassis: %s\n", c->cfg.name ? c->cfg.name : "none");
+        if (c->cfg_error) {
+            ds_put_format(&s, "waiting for configuration: %s\n",
+                          c->cfg_error);
+        } else {
+            ds_put_format(&s, "registered: %s\n",
+                          ls->chassis ? "yes" : "no");
+            ds_put_format(&s, "northbound view: %s\n",
+                          c->monitoring_complete ? "complete" : "incomplete");
+        }
+        put_connections(c, &s);
+        ds_put_format(&s, "local ports: %"PRIuSIZE"\n",
+                      simap_count(&ls->bindings));
+        ds_put_format(&s, "desired flows: %"PRIuSIZE"\n",
+                      sw->engine.flows_state.table.n_flows);
+    }
+
+    /* What (conditional) monitoring brought in. */
     static const struct ovsdb_idl_table_class *tables[] = {
         &nbrec_table_chassis, &nbrec_table_nb_global, &nbrec_table_network,
         &nbrec_table_port, &nbrec_table_router,
@@ -370,18 +523,49 @@ cmd_status(struct unixctl_conn *conn, int argc OVS_UNUSED,
     ds_destroy(&s);
 }
 
+/* Returns the switch of 'chassis' or, if 'chassis' is NULL, the only
+ * switch.  Otherwise replies to 'conn' with an error and returns NULL. */
+static struct switch_ctx *
+find_switch(struct controller *c, const char *chassis,
+            struct unixctl_conn *conn)
+{
+    struct switch_ctx *sw;
+
+    if (!chassis && ovs_list_is_singleton(&c->switches)) {
+        return CONTAINER_OF(ovs_list_front(&c->switches), struct switch_ctx,
+                            list_node);
+    }
+    LIST_FOR_EACH (sw, list_node, &c->switches) {
+        if (chassis && sw->ports.chassis
+            && !strcmp(chassis, sw->ports.chassis)) {
+            return sw;
+        }
+    }
+    unixctl_command_reply_error(conn, chassis
+                                ? "no switch of that chassis is connected"
+                                : "name a chassis: several switches are "
+                                  "connected");
+    return NULL;
+}
+
 static void
 cmd_flows(struct unixctl_conn *conn, int argc, const char *argv[], void *c_)
 {
     struct controller *c = c_;
-    struct ds s = DS_EMPTY_INITIALIZER;
+    bool dump = argc > 1 && !strcmp(argv[1], "--dump");
+    const char *chassis = argc > 1 + dump ? argv[1 + dump] : NULL;
+    struct switch_ctx *sw = find_switch(c, chassis, conn);
+    if (!sw) {
+        return;
+    }
 
-    if (argc > 1 && !strcmp(argv[1], "--dump")) {
-        flow_table_dump(&c->engine.flows_state.table, &s);
+    struct ds s = DS_EMPTY_INITIALIZER;
+    if (dump) {
+        flow_table_dump(&sw->engine.flows_state.table, &s);
     } else {
         ds_put_format(&s, "desired: %"PRIuSIZE"\ninstalled: %"PRIuSIZE"\n",
-                      c->engine.flows_state.table.n_flows,
-                      ofctrl_n_installed(c->ofctrl));
+                      sw->engine.flows_state.table.n_flows,
+                      ofctrl_n_installed(sw->ofctrl));
     }
     unixctl_command_reply(conn, ds_cstr(&s));
     ds_destroy(&s);
@@ -389,33 +573,43 @@ cmd_flows(struct unixctl_conn *conn, int argc, const char *argv[], void *c_)
 
 static void
 cmd_recompute(struct unixctl_conn *conn, int argc OVS_UNUSED,
-              const char *argv[] OVS_UNUSED, void *c_ OVS_UNUSED)
+              const char *argv[] OVS_UNUSED, void *c_)
 {
-    engine_force_recompute();
+    struct controller *c = c_;
+    struct switch_ctx *sw;
+
+    LIST_FOR_EACH (sw, list_node, &c->switches) {
+        sw->force_recompute = true;
+    }
     poll_immediate_wake();
     unixctl_command_reply(conn, NULL);
 }
 
 static void
-cmd_engine_stats(struct unixctl_conn *conn, int argc OVS_UNUSED,
-                 const char *argv[] OVS_UNUSED, void *c_)
+cmd_engine_stats(struct unixctl_conn *conn, int argc, const char *argv[],
+                 void *c_)
 {
     struct controller *c = c_;
-    struct ds s = DS_EMPTY_INITIALIZER;
+    struct switch_ctx *sw = find_switch(c, argc > 1 ? argv[1] : NULL, conn);
+    if (!sw) {
+        return;
+    }
 
-    flow_engine_format_stats(&c->engine, &s);
+    struct ds s = DS_EMPTY_INITIALIZER;
+    flow_engine_format_stats(&sw->engine, &s);
     unixctl_command_reply(conn, ds_cstr(&s));
     ds_destroy(&s);
 }
 
 static void
-register_unixctl(struct controller *c, struct unixctl_server *server
-                 OVS_UNUSED)
+register_unixctl(struct controller *c)
 {
     unixctl_command_register("exit", "", 0, 0, cmd_exit, c);
     unixctl_command_register("status", "", 0, 0, cmd_status, c);
     unixctl_command_register("connections", "", 0, 0, cmd_connections, c);
-    unixctl_command_register("flows", "[--dump]", 0, 1, cmd_flows, c);
+    unixctl_command_register("flows", "[--dump] [CHASSIS]", 0, 2, cmd_flows,
+                             c);
     unixctl_command_register("recompute", "", 0, 0, cmd_recompute, c);
-    unixctl_command_register("engine/stats", "", 0, 0, cmd_engine_stats, c);
+    unixctl_command_register("engine/stats", "[CHASSIS]", 0, 1,
+                             cmd_engine_stats, c);
 }

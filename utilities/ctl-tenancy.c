@@ -971,6 +971,22 @@ chassis_set(struct ctl_context *ctx OVS_UNUSED,
     } else if (!strcmp(key, "hostname")) {
         nbrec_chassis_set_hostname(ch, value);
         return NULL;
+    } else if (!strcmp(key, "datapath-id")) {
+        /* For a central controller: see sluice-controller(8). */
+        unsigned long long int id;
+        if (!value[0]) {
+            nbrec_chassis_update_other_config_delkey(ch, "datapath-id");
+            return NULL;
+        } else if (strlen(value) > 16 || value[strspn(value, "0123456789"
+                                                       "abcdefABCDEF")]
+                   || !str_to_ullong(value, 16, &id)) {
+            return xasprintf("datapath-id: \"%s\" is not 1 to 16 "
+                             "hexadecimal digits", value);
+        }
+        char *s = xasprintf("%016llx", id);
+        nbrec_chassis_update_other_config_setkey(ch, "datapath-id", s);
+        free(s);
+        return NULL;
     }
     return ctl_unknown_key(&ctl_noun_chassis, key);
 }
@@ -1019,7 +1035,7 @@ const struct ctl_noun ctl_noun_chassis = {
     .add_max_args = 1,
     .add = chassis_add,
     .set = chassis_set,
-    .keys = "encap-ip encap-types roles hostname",
+    .keys = "encap-ip encap-types roles hostname datapath-id",
     .validate = chassis_validate,
     .delete = chassis_delete,
     .headings = chassis_headings,

@@ -1,0 +1,37 @@
+/* Copyright (c) 2026 The Sluice Authors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE).
+ *
+ * What a switch looks like to the flow engine: which chassis it is, and the
+ * OpenFlow numbers of the ports that matter to Sluice.  Ports are known by
+ * name: "sluice-geneve" and "sluice-vxlan" are the tunnel ports and
+ * "sluice-to-PHYSNET" the patch port to physical network PHYSNET.  Which
+ * port belongs to which northbound port depends on who reads the switch:
+ * a chassis' own controller reads its interfaces' external_ids, a central
+ * controller the ports' names. */
+
+#ifndef SWITCH_PORTS_H
+#define SWITCH_PORTS_H 1
+
+#include <stdbool.h>
+#include "controller/flows.h"
+#include "openvswitch/types.h"
+#include "simap.h"
+
+struct switch_ports {
+    char *chassis;              /* Chassis name, NULL if not known yet. */
+    ofp_port_t tunnel_ports[N_ENCAPS];  /* OFPP_NONE if missing. */
+    struct simap physnets;      /* Physical network -> patch port. */
+    struct simap bindings;      /* Northbound port name -> OpenFlow port. */
+};
+
+void switch_ports_init(struct switch_ports *);
+void switch_ports_destroy(struct switch_ports *);
+void switch_ports_clear(struct switch_ports *);
+void switch_ports_set_chassis(struct switch_ports *, const char *);
+bool switch_ports_add_named(struct switch_ports *, const char *name,
+                            ofp_port_t);
+
+const char *switch_ports_tunnel_name(enum encap);
+char *switch_ports_patch_name(const char *direction, const char *physnet);
+
+#endif /* switch-ports.h */
