@@ -30,3 +30,10 @@ controller_sluice_controller_SOURCES = \
 	controller/switch-ports.c \
 	controller/switch-ports.h
 controller_sluice_controller_LDADD = lib/libsluice.la $(OVS_LIBS)
+
+man_MANS += controller/sluice-controller.8
+CLEANFILES += controller/sluice-controller.8
+controller/%.8: controller/%.8.xml
+	$(AM_V_GEN)$(MKDIR_P) controller && \
+	$(XML2NROFF) --version=$(PACKAGE_VERSION) $< | $(MAN_FIX) > $@.tmp && \
+	mv $@.tmp $@

@@ -25,10 +25,10 @@ static const struct uuid no_owner;
 static void put_arp_reply(struct ds *actions, struct eth_addr,
                           const char *ip);
 static void put_nd_reply(struct ds *actions, struct eth_addr,
-                         const char *ip);
+                         const char *ip, bool router);
 static void neighbor_flows(struct flow_table *, const struct uuid *owner,
                            int64_t vni, struct eth_addr, char **ips,
-                           size_t n_ips);
+                           size_t n_ips, bool router);
 static struct eth_addr router_mac(int64_t vni);
 static bool mac_is_derived(struct eth_addr, const char *ip);
 static bool is_ipv6(const char *ip);
@@ -48,6 +48,23 @@ flows_static(struct flow_table *t)
                           "resubmit(,%d)", OFTABLE_L2);
     flow_table_add(t, &no_owner, OFTABLE_NEXTHOP, 0, "", "drop");
     flow_table_add(t, &no_owner, OFTABLE_L2, 0, "", "drop");
+    flow_table_add(t, &no_owner, OFTABLE_ND_REPLY, 0, "", "drop");
+
+    /* A local port may advertise only its own IPv6 addresses (see
+     * flows_port()). */
+    flow_table_add(t, &no_owner, OFTABLE_PORT_SECURITY, 105,
+                   "icmp6,icmp_type=136", "drop");
+
+    /* Duplicate address detection probes (from the unspecified address)
+     * get no answer: addresses are unique by allocation, and an answer
+     * would make the prober give its address up. */
+    flow_table_add(t, &no_owner, OFTABLE_NEIGHBOR, 110,
+                   "icmp6,icmp_type=135,ipv6_src=::", "drop");
+
+    /* The last step of neighbour advertisements: the target link-layer
+     * address is the advertisement's Ethernet source. */
+    flow_table_add(t, &no_owner, OFTABLE_ND_REPLY, 100, "icmp6,icmp_type=136",
+                   "move:NXM_OF_ETH_SRC[]->NXM_NX_ND_TLL[],in_port");
 }
 
 /* Adds the flows of chassis 'ch': when it is another chassis, tunnel
@@ -135,7 +152,8 @@ flows_network(struct flow_table *t, const struct flow_ctx *ctx,
      * addresses that nobody has are dropped, not flooded; on a VLAN network
      * they go on to the provider network, whose own hosts may answer. */
     struct eth_addr rmac = router_mac(vni);
-    neighbor_flows(t, owner, vni, rmac, net->gateways, net->n_gateways);
+    neighbor_flows(t, owner, vni, rmac, net->gateways, net->n_gateways,
+                   true);
     if (!vlan) {
         ds_put_format(&match, "metadata=%"PRId64",arp,arp_op=1", vni);
         flow_table_add(t, owner, OFTABLE_NEIGHBOR, 90, ds_cstr(&match),
@@ -247,7 +265,7 @@ flows_port(struct flow_table *t, const struct flow_ctx *ctx,
 
     int64_t vni = net->vni;
     struct ds match = DS_EMPTY_INITIALIZER;
-    neighbor_flows(t, owner, vni, mac, port->ips, port->n_ips);
+    neighbor_flows(t, owner, vni, mac, port->ips, port->n_ips, false);
 
     if (net->router) {
         for (size_t i = 0; i < port->n_ips; i++) {
@@ -288,6 +306,14 @@ flows_port(struct flow_table *t, const struct flow_ctx *ctx,
                                   ETH_ADDR_ARGS(mac), ip);
                     flow_table_add_format(t, owner, OFTABLE_PORT_SECURITY,
                                           100, ds_cstr(&match),
+                                          "resubmit(,%d)", OFTABLE_NEIGHBOR);
+                    ds_clear(&match);
+                    ds_put_format(&match, "in_port=%"PRIu16",dl_src="
+                                  ETH_ADDR_FMT",icmp6,icmp_type=136,"
+                                  "ipv6_src=%s,nd_target=%s", p,
+                                  ETH_ADDR_ARGS(mac), ip, ip);
+                    flow_table_add_format(t, owner, OFTABLE_PORT_SECURITY,
+                                          110, ds_cstr(&match),
                                           "resubmit(,%d)", OFTABLE_NEIGHBOR);
                     ds_clear(&match);
                 } else {
@@ -372,10 +398,11 @@ flows_network_encap(const struct nbrec_network *net)
 }
 
 /* Adds to 'owner' the flows that answer ARP requests and IPv6 neighbour
- * solicitations from local ports for each of the 'n_ips' 'ips' with 'mac'. */
+ * solicitations from local ports for each of the 'n_ips' 'ips' with 'mac',
+ * the MAC of a router if 'router'. */
 static void
 neighbor_flows(struct flow_table *t, const struct uuid *owner, int64_t vni,
-               struct eth_addr mac, char **ips, size_t n_ips)
+               struct eth_addr mac, char **ips, size_t n_ips, bool router)
 {
     struct ds match = DS_EMPTY_INITIALIZER;
     struct ds actions = DS_EMPTY_INITIALIZER;
@@ -386,7 +413,7 @@ neighbor_flows(struct flow_table *t, const struct uuid *owner, int64_t vni,
             ds_put_format(&match, "metadata=%"PRId64",icmp6,icmp_type=135,"
                           "nd_target=%s,%s=%s", vni, ip, MFF_FLAGS,
                           FLAG_LOCAL);
-            put_nd_reply(&actions, mac, ip);
+            put_nd_reply(&actions, mac, ip, router);
         } else {
             ds_put_format(&match, "metadata=%"PRId64",arp,arp_op=1,"
                           "arp_tpa=%s,%s=%s", vni, ip, MFF_FLAGS,
@@ -421,9 +448,11 @@ put_arp_reply(struct ds *actions, struct eth_addr mac, const char *ip)
 
 /* Appends to 'actions' the actions that turn a neighbour solicitation for
  * 'ip' into the solicited advertisement that 'mac' has it (flags S and O,
- * target link-layer address option), sent back where it came from. */
+ * and R if 'router'), which OFTABLE_ND_REPLY completes and sends back where
+ * it came from. */
 static void
-put_nd_reply(struct ds *actions, struct eth_addr mac, const char *ip)
+put_nd_reply(struct ds *actions, struct eth_addr mac, const char *ip,
+             bool router)
 {
     ds_put_format(actions,
                   "move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],"
@@ -431,11 +460,11 @@ put_nd_reply(struct ds *actions, struct eth_addr mac, const char *ip)
                   "move:NXM_NX_IPV6_SRC[]->NXM_NX_IPV6_DST[],"
                   "set_field:%s->ipv6_src,"
                   "set_field:136->icmpv6_type,"
-                  "set_field:0x60000000->nd_reserved,"
+                  "set_field:%s->nd_reserved,"
                   "set_field:2->nd_options_type,"
-                  "set_field:"ETH_ADDR_FMT"->nd_tll,"
-                  "in_port",
-                  ETH_ADDR_ARGS(mac), ip, ETH_ADDR_ARGS(mac));
+                  "resubmit(,%d)",
+                  ETH_ADDR_ARGS(mac), ip,
+                  router ? "0xe0000000" : "0x60000000", OFTABLE_ND_REPLY);
 }
 
 /* Returns the MAC of the router in network 'vni': 0a:59:00 followed by the

@@ -47,6 +47,12 @@ enum {
      * mapping), to the provider network for VLAN networks, or flooded to the
      * network's local ports and chassis.  Unknown unicast is dropped. */
     OFTABLE_L2 = 6,
+
+    /* Not on the main path: an IPv6 neighbour solicitation that
+     * OFTABLE_NEIGHBOR turned into an advertisement gets its target
+     * link-layer address here (an advertisement's field, which a flow may
+     * set only once the packet matches as one) and goes back out. */
+    OFTABLE_ND_REPLY = 7,
 };
 
 /* Registers.
