@@ -67,6 +67,7 @@ struct options {
     char *ovs_remote;                   /* Local database. */
     char *listen;                       /* --listen: central mode. */
     char *nb_remote;                    /* --nb, in central mode. */
+    char *unixctl_path;                 /* --unixctl. */
 };
 
 static void parse_options(int argc, char *argv[], struct options *);
@@ -87,7 +88,7 @@ main(int argc, char *argv[])
 
     daemonize_start(false);
     struct unixctl_server *unixctl;
-    int error = unixctl_server_create(NULL, &unixctl);
+    int error = unixctl_server_create(opts.unixctl_path, &unixctl);
     if (error) {
         exit(EXIT_FAILURE);
     }
@@ -165,6 +166,7 @@ main(int argc, char *argv[])
     free(opts.ovs_remote);
     free(opts.listen);
     free(opts.nb_remote);
+    free(opts.unixctl_path);
     service_stop();
     return 0;
 }
@@ -295,6 +297,7 @@ parse_options(int argc, char *argv[], struct options *opts)
         OPT_PEER_CA_CERT = UCHAR_MAX + 1,
         OPT_LISTEN,
         OPT_NB,
+        OPT_UNIXCTL,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
         SSL_OPTION_ENUMS,
@@ -302,6 +305,7 @@ parse_options(int argc, char *argv[], struct options *opts)
     static const struct option long_options[] = {
         {"listen", required_argument, NULL, OPT_LISTEN},
         {"nb", required_argument, NULL, OPT_NB},
+        {"unixctl", required_argument, NULL, OPT_UNIXCTL},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {"peer-ca-cert", required_argument, NULL, OPT_PEER_CA_CERT},
@@ -329,6 +333,11 @@ parse_options(int argc, char *argv[], struct options *opts)
         case OPT_NB:
             free(opts->nb_remote);
             opts->nb_remote = xstrdup(optarg);
+            break;
+
+        case OPT_UNIXCTL:
+            free(opts->unixctl_path);
+            opts->unixctl_path = xstrdup(optarg);
             break;
 
         case 'h':
@@ -405,6 +414,7 @@ usage(void)
     printf("\nOther options:\n"
            "  --listen=TARGET         central mode: accept switches on TARGET\n"
            "  --nb=DATABASE           central mode: the northbound database\n"
+           "  --unixctl=SOCKET        override default control socket name\n"
            "  --peer-ca-cert=FILE     CA certificate of the database peer\n"
            "  -h, --help              display this help message\n"
            "  -V, --version           display version information\n");

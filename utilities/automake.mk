@@ -40,7 +40,13 @@ utilities_sluice_ctl_LDADD = lib/libsluice.la $(OVS_LIBS)
 # sections (such as lib/db-ctl-base.xml) from the OVS source tree.
 XML2NROFF = PYTHONPATH='$(OVS_SRCDIR)/python' $(PYTHON3) \
 	$(OVS_SRCDIR)/build-aux/xml2nroff -I $(OVS_SRCDIR)
-MAN_FIX = $(SED) -e '/^\.TH /s/"Open vSwitch \([^"]*\)" "Open vSwitch Manual"/"Sluice \1" "Sluice Manual"/'
+# They also name OVS's directories as @RUNDIR@ and @LOGDIR@, which take the
+# values that the OVS build compiled in.
+OVS_DIR = $(SED) -n 's/.*"\([^"]*\)", "OVS_$(1)".*/\1/p' \
+	$(OVS_BUILDDIR)/lib/dirs.c
+MAN_FIX = $(SED) -e '/^\.TH /s/"Open vSwitch \([^"]*\)" "Open vSwitch Manual"/"Sluice \1" "Sluice Manual"/' \
+	-e "s|@RUNDIR@|`$(call OVS_DIR,RUNDIR)`|g" \
+	-e "s|@LOGDIR@|`$(call OVS_DIR,LOGDIR)`|g"
 man_MANS += utilities/sluice-ctl.8 utilities/sluice-nbdb.8
 CLEANFILES += utilities/sluice-ctl.8 utilities/sluice-nbdb.8
 utilities/%.8: utilities/%.8.xml
