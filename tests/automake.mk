@@ -11,8 +11,11 @@ check_PROGRAMS += tests/check-unit
 tests_check_unit_SOURCES = \
 	tests/check-unit.c \
 	tests/check-unit.h \
+	tests/check-cni-proto.c \
 	tests/check-ip-prefix.c \
-	tests/check-nb-util.c
+	tests/check-nb-util.c \
+	utilities/sluice-cni-proto.c \
+	utilities/sluice-cni-proto.h
 tests_check_unit_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_unit_LDADD = lib/libsluice.la $(OVS_LIBS) $(CHECK_LIBS)
 TESTS += tests/check-unit
