@@ -29,12 +29,14 @@ TESTSUITE_AT = \
 	tests/prepare-ovs.at \
 	tests/sluice-ctl.at \
 	tests/sluice-nbdb.at \
-	tests/sluice-controller.at
+	tests/sluice-controller.at \
+	tests/sluice-cni.at
 SYSTEM_TESTSUITE_AT = \
 	tests/system-testsuite.at \
 	tests/sluice-macros.at \
 	tests/system-macros.at \
-	tests/system-foundation.at
+	tests/system-foundation.at \
+	tests/system-cni.at
 OVS_MACROS_AT = \
 	$(OVS_SRCDIR)/tests/ovs-macros.at \
 	$(OVS_SRCDIR)/tests/ovsdb-macros.at \
