@@ -8,7 +8,6 @@
 #include "lib/sluice-nb-idl.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
-#include "timeval.h"
 #include "util.h"
 #include "utilities/sluice-cni-idl.h"
 #include "utilities/sluice-cni-proto.h"

@@ -24,8 +24,8 @@ struct uuid;
 
 /* A connection to the northbound database. */
 struct cni_nb {
-    struct ovsdb_idl *idl;
-    char *remote;
+    struct ovsdb_idl *idl;      /* Monitors what the command needs. */
+    char *remote;               /* The database, for messages. */
     char *chassis;              /* This chassis' name (system-id). */
 };
 

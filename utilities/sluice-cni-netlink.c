@@ -19,6 +19,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "smap.h"
 #include "util.h"
 #include "utilities/sluice-cni-proto.h"
 
@@ -124,19 +125,29 @@ tx_checksum_off(int ctl, const char *name)
     return NULL;
 }
 
-/* Brings up link 'name' of 'sk's namespace. */
+/* Brings up link 'name' of 'sk's namespace, giving it MAC address 'mac' if
+ * it is nonnull. */
 static char *
-link_up(struct nl_sock *sk, const char *name)
+link_change(struct nl_sock *sk, const char *name, const char *mac)
 {
+    struct nl_addr *lladdr = NULL;
+    if (mac && nl_addr_parse(mac, AF_LLC, &lladdr)) {
+        return xasprintf("%s is not a MAC address", mac);
+    }
+
     struct rtnl_link *link;
     int err = rtnl_link_get_kernel(sk, 0, name, &link);
     if (!err) {
         struct rtnl_link *change = rtnl_link_alloc();
         rtnl_link_set_flags(change, IFF_UP);
+        if (lladdr) {
+            rtnl_link_set_addr(change, lladdr);
+        }
         err = rtnl_link_change(sk, link, change, 0);
         rtnl_link_put(change);
         rtnl_link_put(link);
     }
+    nl_addr_put(lladdr);
     if (err) {
         return xasprintf("bringing up %s failed (%s)", name,
                          nl_geterror(err));
@@ -144,70 +155,61 @@ link_up(struct nl_sock *sk, const char *name)
     return NULL;
 }
 
-/* Creates a veth pair: 'host_name' in the host namespace, and its peer
- * 'ifname' with 'mac' in the container's, both with 'mtu', up and without
- * TX checksum offload.  Returns NULL on success, otherwise a malloc()'d
- * error message, and then nothing is left. */
+/* Creates a veth pair: 'host_name' in the host namespace, with 'alias' as
+ * its alias and up, and its peer 'ifname' in the container's, down until
+ * cni_nl_configure() configures it; both with 'mtu' and without TX checksum
+ * offload.  Returns NULL on success, otherwise a malloc()'d error message,
+ * and then nothing is left. */
 char *
 cni_nl_veth_create(struct cni_nl *nl, const char *host_name,
-                   const char *ifname, const char *mac, int mtu)
+                   const char *alias, const char *ifname, int mtu)
 {
     struct rtnl_link *link = rtnl_link_veth_alloc();
     struct rtnl_link *peer = rtnl_link_veth_get_peer(link);
-    struct nl_addr *lladdr = NULL;
     char *error = NULL;
 
     rtnl_link_set_name(link, host_name);
+    rtnl_link_set_ifalias(link, alias);
     rtnl_link_set_mtu(link, mtu);
-
     rtnl_link_set_name(peer, ifname);
     rtnl_link_set_mtu(peer, mtu);
     rtnl_link_set_ns_fd(peer, nl->cont_netns);
-    int err = nl_addr_parse(mac, AF_LLC, &lladdr);
+    int err = rtnl_link_add(nl->host, link, NLM_F_CREATE | NLM_F_EXCL);
+    rtnl_link_put(peer);
+    rtnl_link_veth_release(link);
     if (err) {
-        error = xasprintf("%s is not a MAC address", mac);
-        goto out;
-    }
-    rtnl_link_set_addr(peer, lladdr);
-
-    err = rtnl_link_add(nl->host, link, NLM_F_CREATE | NLM_F_EXCL);
-    if (err) {
-        error = xasprintf("creating veth %s with peer %s failed (%s)",
-                          host_name, ifname, nl_geterror(err));
-        goto out;
+        return xasprintf("creating veth %s with peer %s failed (%s)",
+                         host_name, ifname, nl_geterror(err));
     }
 
-    /* Each end can only be brought up once the pair exists. */
+    /* An end can only be brought up once the pair exists. */
     error = tx_checksum_off(nl->host_ctl, host_name);
     if (!error) {
         error = tx_checksum_off(nl->cont_ctl, ifname);
     }
     if (!error) {
-        error = link_up(nl->host, host_name);
-    }
-    if (!error) {
-        error = link_up(nl->cont, ifname);
+        error = link_change(nl->host, host_name, NULL);
     }
     if (error) {
         char *e = cni_nl_link_del(nl->host, host_name);
         free(e);
     }
-
-out:
-    nl_addr_put(lladdr);
-    rtnl_link_put(peer);
-    rtnl_link_veth_release(link);
     return error;
 }
 
-/* Gives 'ifname' in the container the addresses and routes of 'result'
- * (IPv6 addresses without duplicate address detection, so that they are
- * usable at once).  Returns NULL on success, otherwise a malloc()'d error
- * message. */
+/* Gives 'ifname' in the container MAC address 'mac', brings it up and gives
+ * it the addresses and routes of 'result' (IPv6 addresses without duplicate
+ * address detection, so that they are usable at once).  Returns NULL on
+ * success, otherwise a malloc()'d error message. */
 char *
-cni_nl_configure(struct cni_nl *nl, const char *ifname,
+cni_nl_configure(struct cni_nl *nl, const char *ifname, const char *mac,
                  const struct cni_result *result)
 {
+    char *error = link_change(nl->cont, ifname, mac);
+    if (error) {
+        return error;
+    }
+
     struct rtnl_link *link;
     int err = rtnl_link_get_kernel(nl->cont, 0, ifname, &link);
     if (err) {
@@ -287,6 +289,28 @@ cni_nl_link_del(struct nl_sock *sk, const char *name)
         return xasprintf("deleting %s failed (%s)", name, nl_geterror(err));
     }
     return NULL;
+}
+
+/* Adds to 'links' an entry NAME -> ALIAS for each link of 'sk's namespace
+ * whose alias starts with 'prefix'. */
+void
+cni_nl_find_aliases(struct nl_sock *sk, const char *prefix,
+                    struct smap *links)
+{
+    struct nl_cache *cache;
+
+    if (rtnl_link_alloc_cache(sk, AF_UNSPEC, &cache)) {
+        return;
+    }
+    for (struct nl_object *o = nl_cache_get_first(cache); o;
+         o = nl_cache_get_next(o)) {
+        struct rtnl_link *link = (struct rtnl_link *) o;
+        const char *alias = rtnl_link_get_ifalias(link);
+        if (alias && !strncmp(alias, prefix, strlen(prefix))) {
+            smap_replace(links, rtnl_link_get_name(link), alias);
+        }
+    }
+    nl_cache_free(cache);
 }
 
 /* Returns true if 'a' and 'b' are the same address, whatever their prefix

@@ -7,6 +7,9 @@
  * MTU, addresses and routes, and TX checksum offload (off on both ends,
  * because the userspace datapath does not complete offloaded checksums).
  *
+ * The host side's alias names the attachment, so that GC finds veths even
+ * when nothing else of their attachment is left.
+ *
  * The process runs in the host's namespace; the container's is reached
  * through a netlink socket and an ioctl socket opened inside it, so the
  * process never stays in the container's namespace. */
@@ -19,6 +22,7 @@
 
 struct cni_result;
 struct nl_sock;
+struct smap;
 
 /* Netlink access to the host's and a container's network namespaces. */
 struct cni_nl {
@@ -34,10 +38,12 @@ void cni_nl_close(struct cni_nl *);
 
 bool cni_nl_link_exists(struct nl_sock *, const char *name);
 char *cni_nl_veth_create(struct cni_nl *, const char *host_name,
-                         const char *ifname, const char *mac, int mtu)
+                         const char *alias, const char *ifname, int mtu)
     OVS_WARN_UNUSED_RESULT;
-char *cni_nl_configure(struct cni_nl *, const char *ifname,
+char *cni_nl_configure(struct cni_nl *, const char *ifname, const char *mac,
                        const struct cni_result *) OVS_WARN_UNUSED_RESULT;
+void cni_nl_find_aliases(struct nl_sock *, const char *prefix,
+                         struct smap *links);
 char *cni_nl_link_del(struct nl_sock *, const char *name)
     OVS_WARN_UNUSED_RESULT;
 char *cni_nl_ip_mtu(struct nl_sock *, const char *ip, int *mtu)

@@ -19,12 +19,13 @@ is_ready(struct ovsdb_idl *idl, const void *lock)
 
 /* Connects to the Open vSwitch database at 'remote' and, if 'lock' is
  * nonnull, takes the OVSDB lock of that name (waiting while another client
- * holds it).  Returns NULL once the database's contents are there, otherwise
- * (at 'deadline') a malloc()'d error message; either way 'ovs' needs
- * cni_ovs_close(). */
+ * holds it).  With 'iface' nonnull, only the port and interface of that
+ * name are monitored, otherwise all.  Returns NULL once the database's
+ * contents are there, otherwise (at 'deadline') a malloc()'d error message;
+ * either way 'ovs' needs cni_ovs_close(). */
 char *
 cni_ovs_connect(struct cni_ovs *ovs, const char *remote, const char *lock,
-                long long int deadline)
+                const char *iface, long long int deadline)
 {
     ovs->remote = xstrdup(remote);
     ovs->idl = ovsdb_idl_create(remote, &ovsrec_idl_class, false, true);
@@ -43,6 +44,17 @@ cni_ovs_connect(struct cni_ovs *ovs, const char *remote, const char *lock,
     ovsdb_idl_add_table(idl, &ovsrec_table_interface);
     ovsdb_idl_add_column(idl, &ovsrec_interface_col_name);
     ovsdb_idl_add_column(idl, &ovsrec_interface_col_external_ids);
+    ovsdb_idl_add_column(idl, &ovsrec_interface_col_ofport);
+    if (iface) {
+        struct ovsdb_idl_condition cond = OVSDB_IDL_CONDITION_INIT(&cond);
+        ovsrec_port_add_clause_name(&cond, OVSDB_F_EQ, iface);
+        ovsdb_idl_set_condition(idl, &ovsrec_table_port, &cond);
+        ovsdb_idl_condition_destroy(&cond);
+        ovsdb_idl_condition_init(&cond);
+        ovsrec_interface_add_clause_name(&cond, OVSDB_F_EQ, iface);
+        ovsdb_idl_set_condition(idl, &ovsrec_table_interface, &cond);
+        ovsdb_idl_condition_destroy(&cond);
+    }
     if (lock) {
         ovsdb_idl_set_lock(idl, lock);
     }
@@ -115,8 +127,22 @@ prefix_error(char *error, const char *verb, const char *iface,
     return msg;
 }
 
+static bool
+has_ofport(struct ovsdb_idl *idl, const void *iface)
+{
+    const struct ovsrec_interface *i;
+
+    OVSREC_INTERFACE_FOR_EACH (i, idl) {
+        if (!strcmp(i->name, iface)) {
+            return i->n_ofport;
+        }
+    }
+    return false;
+}
+
 /* Adds interface 'iface' to 'bridge', bound to northbound port 'port' of
- * 'network' ("TENANT/NETWORK"), in one transaction.  Returns NULL on
+ * 'network' ("TENANT/NETWORK"), in one transaction, and waits until
+ * ovs-vswitchd has given it an OpenFlow port number.  Returns NULL on
  * success, otherwise a malloc()'d error message. */
 char *
 cni_ovs_port_add(struct cni_ovs *ovs, const char *bridge, const char *iface,
@@ -151,6 +177,21 @@ cni_ovs_port_add(struct cni_ovs *ovs, const char *bridge, const char *iface,
 
         retry = cni_idl_commit(txn, deadline, &error) == TXN_TRY_AGAIN;
         ovsdb_idl_txn_destroy(txn);
+    }
+
+    /* Once the port has its number, the controller can install all of its
+     * flows at once when its northbound port appears. */
+    if (!error && !cni_idl_wait_until(ovs->idl, has_ofport, iface,
+                                      deadline)) {
+        error = xstrdup("timed out waiting for ovs-vswitchd");
+    }
+    if (!error) {
+        const struct ovsrec_interface *i;
+        OVSREC_INTERFACE_FOR_EACH (i, ovs->idl) {
+            if (!strcmp(i->name, iface) && i->ofport[0] < 0) {
+                error = xstrdup("ovs-vswitchd could not add it");
+            }
+        }
     }
     return error ? prefix_error(error, "adding", iface, bridge) : NULL;
 }

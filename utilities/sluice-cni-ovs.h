@@ -23,12 +23,14 @@ struct smap;
 
 /* A connection to the local Open vSwitch database. */
 struct cni_ovs {
-    struct ovsdb_idl *idl;
-    char *remote;
+    struct ovsdb_idl *idl;      /* Monitors the bridges, ports, interfaces
+                                 * and this chassis' configuration. */
+    char *remote;               /* The database, for messages. */
 };
 
 char *cni_ovs_connect(struct cni_ovs *, const char *remote,
-                      const char *lock, long long int deadline)
+                      const char *lock, const char *iface,
+                      long long int deadline)
     OVS_WARN_UNUSED_RESULT;
 void cni_ovs_close(struct cni_ovs *);
 

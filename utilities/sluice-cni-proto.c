@@ -4,12 +4,10 @@
 #include <config.h>
 #include "utilities/sluice-cni-proto.h"
 #include <ctype.h>
-#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "util.h"
 

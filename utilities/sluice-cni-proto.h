@@ -128,7 +128,7 @@ bool cni_version_at_least(const char *version, const char *min);
 
 /* One interface of a result. */
 struct cni_interface {
-    char *name;
+    char *name;                 /* Interface name. */
     char *mac;                  /* May be NULL. */
     int mtu;                    /* 0 if unknown. */
     char *sandbox;              /* Netns path, NULL for a host interface. */
@@ -150,11 +150,11 @@ struct cni_route {
 /* A CNI result: what ADD returns, an IPAM plugin returns, or "prevResult"
  * holds. */
 struct cni_result {
-    struct cni_interface *interfaces;
+    struct cni_interface *interfaces; /* "interfaces", in order. */
     size_t n_interfaces;
-    struct cni_ip *ips;
+    struct cni_ip *ips;         /* "ips". */
     size_t n_ips;
-    struct cni_route *routes;
+    struct cni_route *routes;   /* "routes". */
     size_t n_routes;
     struct json *dns;           /* "dns" object, or NULL. */
 };

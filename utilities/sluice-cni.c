@@ -316,10 +316,12 @@ db_deadline(const struct cni_ctx *ctx)
     return time_msec() + ctx->config.db_timeout;
 }
 
-/* Connects to the local Open vSwitch database, holding the lock of the
- * attachment if 'lock', and reads this chassis' configuration. */
+/* Connects to the local Open vSwitch database and reads this chassis'
+ * configuration.  For a command on one attachment, whose host side is
+ * 'veth', monitors only its port and holds the attachment's lock; with
+ * 'veth' null, monitors every port. */
 static struct cni_error *
-connect_ovs(struct cni_ctx *ctx, bool lock)
+connect_ovs(struct cni_ctx *ctx, const char *veth)
 {
     char *remote;
     if (ctx->config.ovs_db) {
@@ -332,12 +334,12 @@ connect_ovs(struct cni_ctx *ctx, bool lock)
     }
 
     char *lock_name = NULL;
-    if (lock) {
+    if (veth) {
         char hex[SHA1_HEX_DIGEST_LEN + 1];
         attachment_hash(ctx->env.container_id, ctx->env.ifname, hex);
         lock_name = xasprintf("sluice_cni_%s", hex);
     }
-    char *msg = cni_ovs_connect(&ctx->ovs, remote, lock_name,
+    char *msg = cni_ovs_connect(&ctx->ovs, remote, lock_name, veth,
                                 db_deadline(ctx));
     ctx->ovs_open = true;
     free(lock_name);
@@ -386,11 +388,12 @@ connect_nb(struct cni_ctx *ctx)
     return msg ? cni_error_from_string(CNI_ERR_TRY_AGAIN, msg, NULL) : NULL;
 }
 
-/* Connects to both databases. */
+/* Connects to both databases, for the attachment whose host side is 'veth'
+ * or, if it is null, for all. */
 static struct cni_error *
-connect_dbs(struct cni_ctx *ctx, bool lock)
+connect_dbs(struct cni_ctx *ctx, const char *veth)
 {
-    struct cni_error *error = connect_ovs(ctx, lock);
+    struct cni_error *error = connect_ovs(ctx, veth);
     return error ? error : connect_nb(ctx);
 }
 
@@ -597,7 +600,11 @@ cmd_add(struct cni_ctx *ctx, struct cni_result *result)
     cni_result_init(&local);
     cni_result_init(&ipam);
 
-    struct cni_error *error = connect_dbs(ctx, true);
+    /* When each step ended, for the log. */
+    long long int t_start = time_msec(), t_ready = 0, t_veth = 0;
+    long long int t_ovs = 0, t_nb = 0;
+
+    struct cni_error *error = connect_dbs(ctx, veth);
     const struct nbrec_network *net = NULL;
     if (!error) {
         error = find_network(ctx, &net);
@@ -640,6 +647,7 @@ cmd_add(struct cni_ctx *ctx, struct cni_result *result)
     if (error) {
         goto out;
     }
+    t_ready = time_msec();
 
     /* Addresses: from the IPAM plugin, else requested or allocated. */
     if (ctx->config.ipam) {
@@ -654,6 +662,30 @@ cmd_add(struct cni_ctx *ctx, struct cni_result *result)
     } else {
         svec_clone(&spec.ips, &ctx->config.ips);
     }
+
+    /* The veth pair, and the integration bridge's port.  The port gets its
+     * OpenFlow port number before the northbound port appears, so that the
+     * controller installs all of its flows in one update. */
+    char *alias = xasprintf("sluice-cni %s %s/%s", ctx->network,
+                            env->container_id, env->ifname);
+    msg = cni_nl_veth_create(&nl, veth, alias, env->ifname, spec.mtu);
+    free(alias);
+    if (msg) {
+        error = cni_error_from_string(CNI_ERR_NETLINK, msg, NULL);
+        goto out;
+    }
+    undo.veth = true;
+    t_veth = time_msec();
+    msg = cni_ovs_port_add(&ctx->ovs, ctx->bridge, veth, port,
+                           ctx->network, db_deadline(ctx));
+    if (msg) {
+        error = cni_error_from_string(CNI_ERR_OVS, msg, NULL);
+        goto out;
+    }
+    undo.ovs_port = true;
+    t_ovs = time_msec();
+
+    /* The northbound port, with its addresses. */
     spec.mac = nullable_xstrdup(ctx->config.mac);
     spec.name = port;
     spec.container_id = env->container_id;
@@ -666,6 +698,7 @@ cmd_add(struct cni_ctx *ctx, struct cni_result *result)
     }
     undo.nb_port = true;
     net = NULL;                 /* May be stale after the transaction. */
+    t_nb = time_msec();
 
     /* The result: what came before in the chain, then the host side and
      * the container side. */
@@ -691,26 +724,14 @@ cmd_add(struct cni_ctx *ctx, struct cni_result *result)
         local.dns = json_clone(ctx->config.dns);
     }
 
-    /* The veth pair and the container's side. */
-    msg = cni_nl_veth_create(&nl, veth, env->ifname, spec.mac, spec.mtu);
-    if (!msg) {
-        undo.veth = true;
-        msg = cni_nl_configure(&nl, env->ifname, &local);
-    }
+    /* The container's side, and then the wait for the controller to install
+     * the port's flows. */
+    msg = cni_nl_configure(&nl, env->ifname, spec.mac, &local);
     if (msg) {
         error = cni_error_from_string(CNI_ERR_NETLINK, msg, NULL);
         goto out;
     }
-
-    /* The integration bridge's port, and then the wait for the controller
-     * to install the port's flows. */
-    msg = cni_ovs_port_add(&ctx->ovs, ctx->bridge, veth, port,
-                           ctx->network, db_deadline(ctx));
-    if (msg) {
-        error = cni_error_from_string(CNI_ERR_OVS, msg, NULL);
-        goto out;
-    }
-    undo.ovs_port = true;
+    long long int t_conf = time_msec();
     error = cni_nb_wait_up(&ctx->nb, port,
                            time_msec() + ctx->config.up_timeout);
     if (error) {
@@ -729,7 +750,12 @@ cmd_add(struct cni_ctx *ctx, struct cni_result *result)
         json_destroy(result->dns);
         result->dns = json_clone(local.dns);
     }
-    VLOG_INFO("%s: up on %s as %s", port, ctx->bridge, veth);
+    long long int t_up = time_msec();
+    VLOG_INFO("%s: up on %s as %s after %lld ms (databases %lld, veth "
+              "%lld, bridge port %lld, northbound port %lld, container "
+              "%lld, up %lld)", port, ctx->bridge, veth, t_up - t_start,
+              t_ready - t_start, t_veth - t_ready, t_ovs - t_veth,
+              t_nb - t_ovs, t_conf - t_nb, t_up - t_conf);
 
 out:
     if (error && nl_open) {
@@ -800,10 +826,11 @@ cmd_del(struct cni_ctx *ctx)
 {
     const struct cni_env *env = &ctx->env;
     char *port = NULL;
+    char *veth = veth_name(env->container_id, env->ifname);
     struct cni_nl nl;
     bool nl_open = false;
 
-    struct cni_error *error = connect_dbs(ctx, true);
+    struct cni_error *error = connect_dbs(ctx, veth);
     if (!error) {
         port = port_name(ctx->chassis, env->container_id, env->ifname);
         char *msg = cni_nb_watch_ports(&ctx->nb, NULL, port, false,
@@ -826,6 +853,7 @@ cmd_del(struct cni_ctx *ctx)
         cni_nl_close(&nl);
     }
     free(port);
+    free(veth);
     return error;
 }
 
@@ -833,7 +861,7 @@ static struct cni_error *
 cmd_gc(struct cni_ctx *ctx)
 {
     const struct nbrec_network *net;
-    struct cni_error *error = connect_dbs(ctx, false);
+    struct cni_error *error = connect_dbs(ctx, NULL);
     if (error) {
         return error;
     }
@@ -913,6 +941,34 @@ cmd_gc(struct cni_ctx *ctx)
         }
     }
     smap_destroy(&strays);
+
+    /* Veths of this network's attachments whose northbound port is gone
+     * (an ADD that stopped before its bridge port), by their alias. */
+    char *prefix = xasprintf("sluice-cni %s ", ctx->network);
+    struct smap veths = SMAP_INITIALIZER(&veths);
+    cni_nl_find_aliases(nl.host, prefix, &veths);
+    SMAP_FOR_EACH (node, &veths) {
+        const char *attachment = node->value + strlen(prefix);
+        const char *slash = strchr(attachment, '/');
+        if (!slash) {
+            continue;
+        }
+        char *id = xmemdup0(attachment, slash - attachment);
+        char *name = port_name(ctx->chassis, id, slash + 1);
+        if (!cni_nb_find_port(&ctx->nb, name)) {
+            msg = cni_nl_link_del(nl.host, node->key);
+            if (msg) {
+                VLOG_WARN("%s", msg);
+                free(msg);
+            } else {
+                VLOG_INFO("%s: removed stray veth of %s", node->key, name);
+            }
+        }
+        free(name);
+        free(id);
+    }
+    smap_destroy(&veths);
+    free(prefix);
     cni_nl_close(&nl);
     return error;
 }
@@ -1019,18 +1075,18 @@ cmd_check(struct cni_ctx *ctx)
     cni_result_init(&prev);
     struct cni_error *error = cni_result_from_json(&prev,
                                                    ctx->config.prev_result);
+    char *veth = veth_name(env->container_id, env->ifname);
     if (error) {
         error->code = CNI_ERR_INVALID_CONFIG;
     } else {
-        error = connect_dbs(ctx, true);
+        error = connect_dbs(ctx, veth);
     }
     if (!error) {
         char *port = port_name(ctx->chassis, env->container_id, env->ifname);
-        char *veth = veth_name(env->container_id, env->ifname);
         error = check_attachment(ctx, &prev, port, veth);
         free(port);
-        free(veth);
     }
+    free(veth);
     cni_result_destroy(&prev);
     return error;
 }
@@ -1041,7 +1097,7 @@ static struct cni_error *
 cmd_status(struct cni_ctx *ctx)
 {
     const struct nbrec_network *net;
-    struct cni_error *error = connect_dbs(ctx, false);
+    struct cni_error *error = connect_dbs(ctx, NULL);
 
     if (!error) {
         error = find_network(ctx, &net);
