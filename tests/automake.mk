@@ -85,3 +85,20 @@ clean-testsuites:
 	test ! -f '$(TESTSUITE)' || $(SHELL) '$(TESTSUITE)' -C tests --clean
 	test ! -f '$(SYSTEM_TESTSUITE)' || \
 	  $(SHELL) '$(SYSTEM_TESTSUITE)' -C tests --clean
+
+# Benchmarks, as root: they print figures and never pass or fail.  The
+# attach benchmark compares with OVN, whose packages it installs if they are
+# missing.  BENCHFLAGS passes options, e.g. BENCHFLAGS='--samples=10'.
+BENCH_PACKAGES = ovn-central ovn-host
+bench: all
+	@missing=; \
+	for p in $(BENCH_PACKAGES); do \
+	  dpkg-query -W -f='$${db:Status-Status}' $$p 2>/dev/null \
+	    | grep -qx installed || missing="$$missing $$p"; \
+	done; \
+	if test -n "$$missing"; then \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+	$(PYTHON3) $(srcdir)/tests/bench-cni.py $(abs_builddir) $(BENCHFLAGS)
+.PHONY: bench
