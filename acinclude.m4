@@ -116,6 +116,17 @@ AC_DEFUN([SLUICE_CHECK_LIBNL],
      [SLUICE_MISSING([libnl-3 and libnl-route-3],
                      [libnl-3-dev libnl-route-3-dev])])])
 
+dnl SLUICE_WITH_CNI_BIN_DIR
+dnl
+dnl --with-cni-bin-dir=DIR: where "make install" puts sluice-cni, the
+dnl directory in which container runtimes look for CNI plugins.
+AC_DEFUN([SLUICE_WITH_CNI_BIN_DIR],
+  [AC_ARG_WITH([cni-bin-dir],
+     [AS_HELP_STRING([--with-cni-bin-dir=DIR],
+                     [install the CNI plugin into DIR @<:@/opt/cni/bin@:>@])],
+     [cnibindir=$withval], [cnibindir=/opt/cni/bin])
+   AC_SUBST([cnibindir])])
+
 dnl SLUICE_CHECK_CHECK
 dnl
 dnl The unit tests use the Check framework.

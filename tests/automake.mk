@@ -11,8 +11,11 @@ check_PROGRAMS += tests/check-unit
 tests_check_unit_SOURCES = \
 	tests/check-unit.c \
 	tests/check-unit.h \
+	tests/check-cni-proto.c \
 	tests/check-ip-prefix.c \
-	tests/check-nb-util.c
+	tests/check-nb-util.c \
+	utilities/sluice-cni-proto.c \
+	utilities/sluice-cni-proto.h
 tests_check_unit_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_unit_LDADD = lib/libsluice.la $(OVS_LIBS) $(CHECK_LIBS)
 TESTS += tests/check-unit
@@ -26,13 +29,15 @@ TESTSUITE_AT = \
 	tests/prepare-ovs.at \
 	tests/sluice-ctl.at \
 	tests/sluice-nbdb.at \
-	tests/sluice-controller.at
+	tests/sluice-controller.at \
+	tests/sluice-cni.at
 SYSTEM_TESTSUITE_AT = \
 	tests/system-testsuite.at \
 	tests/sluice-macros.at \
 	tests/system-macros.at \
 	tests/system-foundation.at \
-	tests/system-controller.at
+	tests/system-controller.at \
+	tests/system-cni.at
 OVS_MACROS_AT = \
 	$(OVS_SRCDIR)/tests/ovs-macros.at \
 	$(OVS_SRCDIR)/tests/ovsdb-macros.at \
@@ -81,3 +86,20 @@ clean-testsuites:
 	test ! -f '$(TESTSUITE)' || $(SHELL) '$(TESTSUITE)' -C tests --clean
 	test ! -f '$(SYSTEM_TESTSUITE)' || \
 	  $(SHELL) '$(SYSTEM_TESTSUITE)' -C tests --clean
+
+# Benchmarks, as root: they print figures and never pass or fail.  The
+# attach benchmark compares with OVN, whose packages it installs if they are
+# missing.  BENCHFLAGS passes options, e.g. BENCHFLAGS='--samples=10'.
+BENCH_PACKAGES = ovn-central ovn-host
+bench: all
+	@missing=; \
+	for p in $(BENCH_PACKAGES); do \
+	  dpkg-query -W -f='$${db:Status-Status}' $$p 2>/dev/null \
+	    | grep -qx installed || missing="$$missing $$p"; \
+	done; \
+	if test -n "$$missing"; then \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+	$(PYTHON3) $(srcdir)/tests/bench-cni.py $(abs_builddir) $(BENCHFLAGS)
+.PHONY: bench

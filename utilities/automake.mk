@@ -36,6 +36,26 @@ utilities_sluice_ctl_SOURCES = \
 	utilities/sluice-ctl.c
 utilities_sluice_ctl_LDADD = lib/libsluice.la $(OVS_LIBS)
 
+# sluice-cni, the CNI plugin, installed where container runtimes look for
+# plugins (configure --with-cni-bin-dir).
+cnibin_PROGRAMS = utilities/sluice-cni
+utilities_sluice_cni_SOURCES = \
+	utilities/sluice-cni.c \
+	utilities/sluice-cni-idl.c \
+	utilities/sluice-cni-idl.h \
+	utilities/sluice-cni-ipam.c \
+	utilities/sluice-cni-ipam.h \
+	utilities/sluice-cni-nb.c \
+	utilities/sluice-cni-nb.h \
+	utilities/sluice-cni-netlink.c \
+	utilities/sluice-cni-netlink.h \
+	utilities/sluice-cni-ovs.c \
+	utilities/sluice-cni-ovs.h \
+	utilities/sluice-cni-proto.c \
+	utilities/sluice-cni-proto.h
+utilities_sluice_cni_CFLAGS = $(AM_CFLAGS) $(LIBNL_CFLAGS)
+utilities_sluice_cni_LDADD = lib/libsluice.la $(OVS_LIBS) $(LIBNL_LIBS)
+
 # Man pages written in OVS's manpage XML.  They may include OVS's own
 # sections (such as lib/db-ctl-base.xml) from the OVS source tree.
 XML2NROFF = PYTHONPATH='$(OVS_SRCDIR)/python' $(PYTHON3) \
@@ -47,8 +67,8 @@ OVS_DIR = $(SED) -n 's/.*"\([^"]*\)", "OVS_$(1)".*/\1/p' \
 MAN_FIX = $(SED) -e '/^\.TH /s/"Open vSwitch \([^"]*\)" "Open vSwitch Manual"/"Sluice \1" "Sluice Manual"/' \
 	-e "s|@RUNDIR@|`$(call OVS_DIR,RUNDIR)`|g" \
 	-e "s|@LOGDIR@|`$(call OVS_DIR,LOGDIR)`|g"
-man_MANS += utilities/sluice-ctl.8 utilities/sluice-nbdb.8
-CLEANFILES += utilities/sluice-ctl.8 utilities/sluice-nbdb.8
+man_MANS += utilities/sluice-ctl.8 utilities/sluice-nbdb.8 utilities/sluice-cni.8
+CLEANFILES += utilities/sluice-ctl.8 utilities/sluice-nbdb.8 utilities/sluice-cni.8
 utilities/%.8: utilities/%.8.xml
 	$(AM_V_GEN)$(MKDIR_P) utilities && \
 	$(XML2NROFF) --version=$(PACKAGE_VERSION) $< | $(MAN_FIX) > $@.tmp && \

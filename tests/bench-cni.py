@@ -1,0 +1,322 @@
+#! /usr/bin/env python3
+# Copyright (c) 2026 The Sluice Authors.
+# Licensed under the Apache License, Version 2.0 (see LICENSE).
+#
+# Benchmark of container attach latency (make bench).  It prints figures and
+# never passes or fails.
+#
+# On sandbox hosts (utilities/sluice-sandbox: namespaces, the userspace
+# datapath, real veths), with N containers already attached to host hv1
+# (N = 0, 100, 1000), it measures:
+#
+#   sluice-cni  ADD (as a runtime runs it) until it returns with the port
+#               up, and until a ping from the new container reaches a
+#               container on host hv2;
+#   floor       a bare "ovs-vsctl add-port" of a veth into hv1's br-int;
+#   OVN         on host hv3 with OVN 23.03 (Debian's ovn-central and
+#               ovn-host) and N ports: "ovn-nbctl lsp-add", "ovs-vsctl
+#               add-port" with iface-id, and "ovs-vsctl wait-until"
+#               ovn-installed, as /work/shared/reference/ovn-baseline.md
+#               describes.
+#
+# usage: bench-cni.py BUILDDIR [--samples=K] [--counts=0,100,1000]
+
+import argparse
+import concurrent.futures
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def run(*args, **kwargs):
+    return subprocess.run(args, check=True, stdout=subprocess.PIPE,
+                          universal_newlines=True, **kwargs).stdout
+
+
+def percentile(values, p):
+    """Nearest-rank percentile."""
+    v = sorted(values)
+    return v[max(0, min(len(v) - 1, -(-len(v) * p // 100) - 1))]
+
+
+class Bench:
+    def __init__(self, builddir, workdir):
+        self.dir = workdir
+        ovs = os.path.join(os.path.dirname(builddir), 'ovs', '_build')
+        with open(os.path.join(builddir, 'config.status')) as f:
+            for line in f:
+                if line.startswith('S["OVS_BUILDDIR"]='):
+                    ovs = line.split('"')[3]
+        path = [os.path.join(builddir, 'utilities'),
+                os.path.join(builddir, 'controller'),
+                os.path.join(ovs, 'utilities'), os.path.join(ovs, 'vswitchd'),
+                os.path.join(ovs, 'ovsdb')]
+        os.environ['PATH'] = ':'.join(path + [os.environ['PATH']])
+        os.environ['SLUICE_SANDBOX'] = os.path.join(workdir, 'sandbox')
+        os.environ['SLUICE_NB_DB'] = 'unix:%s/nb/sluice-nb.sock' % workdir
+        self.pids = []
+        self.n_containers = 0
+        self.n_ovn_ports = 0
+
+    # Setup and teardown.
+
+    def sandbox(self, *args):
+        return run('sluice-sandbox', *args).strip()
+
+    def host_db(self, host):
+        return 'unix:%s/sandbox/%s/db.sock' % (self.dir, host)
+
+    def setup(self):
+        run('sluice-nbdb', '--dir=%s/nb' % self.dir, 'start')
+        self.pids.append('%s/nb/sluice-nb.pid' % self.dir)
+        run('sluice-ctl', 'init')
+        run('sluice-ctl', 'tenant-add', 'acme', '--', 'network-add',
+            'acme/web', '10.0.0.0/16', 'gateways=10.0.0.1')
+        for i, host in enumerate(('hv1', 'hv2')):
+            self.sandbox('host-add', host, '172.31.0.%d/24' % (i + 1),
+                         '--controller=' + os.environ['SLUICE_NB_DB'])
+            conf = {'cniVersion': '1.1.0', 'name': 'web',
+                    'type': 'sluice-cni', 'network': 'acme/web',
+                    'host_netns': '/var/run/netns/'
+                                  + self.sandbox('netns', host),
+                    'ovs_db': self.host_db(host),
+                    'log_file': '%s/cni-%s.log' % (self.dir, host)}
+            with open('%s/%s.json' % (self.dir, host), 'w') as f:
+                json.dump(conf, f)
+        for host in ('hv1', 'hv2'):
+            self.wait_for(lambda: subprocess.call(
+                ['ovs-vsctl', '--db=' + self.host_db(host), 'br-exists',
+                 'br-int']) == 0)
+        self.target = self.add('hv2', 'target')[1]
+
+    def teardown(self):
+        for pidfile in self.pids:
+            try:
+                with open(pidfile) as f:
+                    os.kill(int(f.read()), 15)
+            except (OSError, ValueError):
+                pass
+        subprocess.call(['sluice-sandbox', 'teardown'])
+
+    def wait_for(self, condition, timeout=30):
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                raise RuntimeError('timed out')
+            time.sleep(0.05)
+
+    # sluice-cni.
+
+    def cni(self, command, host, ctr, netns):
+        env = dict(os.environ, CNI_COMMAND=command, CNI_CONTAINERID=ctr,
+                   CNI_IFNAME='eth0', CNI_NETNS=netns)
+        with open('%s/%s.json' % (self.dir, host)) as conf:
+            p = subprocess.run(['sluice-cni'], stdin=conf, env=env,
+                               stdout=subprocess.PIPE,
+                               universal_newlines=True)
+        if p.returncode:
+            raise RuntimeError('%s %s: %s' % (command, ctr, p.stdout))
+        return p.stdout
+
+    def add(self, host, ctr):
+        """Adds container 'ctr' on 'host'.  Returns the time ADD took (s)
+        and the container's IP address."""
+        netns = self.sandbox('container-ns', host, ctr)
+        t0 = time.monotonic()
+        result = json.loads(self.cni('ADD', host, ctr, netns))
+        t1 = time.monotonic()
+        return t1 - t0, result['ips'][0]['address'].split('/')[0]
+
+    def populate(self, n):
+        """Attaches containers to hv1 until it has 'n'."""
+        names = ['b%d' % i for i in range(self.n_containers, n)]
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            list(pool.map(lambda c: self.add('hv1', c), names))
+        self.n_containers = n
+
+    def measure_cni(self, k):
+        """Returns lists of K ADD latencies and of K latencies until a
+        ping to the container on hv2 succeeds, in ms."""
+        add_ms, ping_ms = [], []
+        for i in range(k):
+            ctr = 'm%d.%d' % (self.n_containers, i)
+            netns = self.sandbox('container-ns', 'hv1', ctr)
+            time.sleep(0.3)
+            t0 = time.monotonic()
+            self.cni('ADD', 'hv1', ctr, netns)
+            t1 = time.monotonic()
+            subprocess.run(['nsenter', '--net=' + netns, 'ping', '-q',
+                            '-c', '1', '-w', '5', '-i', '0.002',
+                            self.target], check=True,
+                           stdout=subprocess.DEVNULL)
+            t2 = time.monotonic()
+            add_ms.append((t1 - t0) * 1000)
+            ping_ms.append((t2 - t0) * 1000)
+            self.cni('DEL', 'hv1', ctr, netns)
+        return add_ms, ping_ms
+
+    def measure_floor(self, k):
+        """Returns a list of K durations of "ovs-vsctl add-port" of a veth
+        into hv1's br-int, in ms."""
+        ns = self.sandbox('netns', 'hv1')
+        db = '--db=' + self.host_db('hv1')
+        times = []
+        for i in range(k):
+            run('ip', '-n', ns, 'link', 'add', 'floor%d' % i, 'type', 'veth',
+                'peer', 'name', 'floorp%d' % i)
+            time.sleep(0.3)
+            t0 = time.monotonic()
+            run('ovs-vsctl', db, 'add-port', 'br-int', 'floor%d' % i)
+            times.append((time.monotonic() - t0) * 1000)
+            run('ovs-vsctl', db, 'del-port', 'br-int', 'floor%d' % i)
+            run('ip', '-n', ns, 'link', 'del', 'floor%d' % i)
+        return times
+
+    # OVN 23.03.
+
+    def setup_ovn(self):
+        d = os.path.join(self.dir, 'ovn')
+        os.makedirs(d)
+        self.ovn_nb = '--db=unix:%s/nb.sock' % d
+        for db in ('nb', 'sb'):
+            run('ovsdb-tool', 'create', '%s/%s.db' % (d, db),
+                '/usr/share/ovn/ovn-%s.ovsschema' % db)
+            run('ovsdb-server', '--detach', '--no-chdir',
+                '--pidfile=%s/%s.pid' % (d, db),
+                '--log-file=%s/%s.log' % (d, db),
+                '--unixctl=%s/%s.ctl' % (d, db),
+                '--remote=punix:%s/%s.sock' % (d, db), '%s/%s.db' % (d, db))
+            self.pids.append('%s/%s.pid' % (d, db))
+        run('ovn-northd', '--detach', '--no-chdir',
+            '--pidfile=%s/northd.pid' % d, '--log-file=%s/northd.log' % d,
+            '--unixctl=%s/northd.ctl' % d,
+            '--ovnnb-db=unix:%s/nb.sock' % d,
+            '--ovnsb-db=unix:%s/sb.sock' % d)
+        self.pids.append('%s/northd.pid' % d)
+        run('ovn-nbctl', self.ovn_nb, 'ls-add', 'sw0')
+
+        self.sandbox('host-add', 'hv3', '172.31.0.3/24')
+        hd = os.path.join(self.dir, 'sandbox', 'hv3')
+        run('ovs-vsctl', '--db=' + self.host_db('hv3'), 'set',
+            'open_vswitch', '.', 'external_ids:ovn-remote=unix:%s/sb.sock' % d,
+            'external_ids:ovn-encap-type=geneve',
+            'external_ids:ovn-encap-ip=172.31.0.3',
+            'external_ids:ovn-bridge-datapath-type=netdev')
+        self.sandbox('run', 'hv3', 'env', 'OVN_RUNDIR=' + hd, 'ovn-controller',
+                     '--detach', '--no-chdir',
+                     '--pidfile=%s/ovn-controller.pid' % hd,
+                     '--log-file=%s/ovn-controller.log' % hd,
+                     self.host_db('hv3'))
+        self.wait_for(lambda: subprocess.call(
+            ['ovs-vsctl', '--db=' + self.host_db('hv3'), 'br-exists',
+             'br-int']) == 0)
+
+    def ovn_port(self, i):
+        return ('lsp%d' % i, 'p%d' % i,
+                '0a:00:00:00:%02x:%02x 10.1.%d.%d' % (i // 256, i % 256,
+                                                      i // 250, i % 250 + 2))
+
+    def populate_ovn(self, n):
+        """Binds ports on hv3 until it has 'n', 100 at a time."""
+        ns = self.sandbox('netns', 'hv3')
+        db = '--db=' + self.host_db('hv3')
+        while self.n_ovn_ports < n:
+            batch = range(self.n_ovn_ports, min(n, self.n_ovn_ports + 100))
+            nb_cmds, ovs_cmds = [], []
+            for i in batch:
+                lsp, iface, addr = self.ovn_port(i)
+                run('ip', '-n', ns, 'link', 'add', iface, 'type', 'veth',
+                    'peer', 'name', iface + 'p')
+                nb_cmds += ['--', 'lsp-add', 'sw0', lsp,
+                            '--', 'lsp-set-addresses', lsp, addr]
+                ovs_cmds += ['--', 'add-port', 'br-int', iface, '--', 'set',
+                             'Interface', iface,
+                             'external_ids:iface-id=' + lsp]
+            run('ovn-nbctl', self.ovn_nb, *nb_cmds)
+            run('ovs-vsctl', db, *ovs_cmds)
+            for i in batch:
+                run('ovs-vsctl', db, '--timeout=120', 'wait-until',
+                    'Interface', self.ovn_port(i)[1],
+                    'external_ids:ovn-installed=true')
+            self.n_ovn_ports = batch[-1] + 1
+
+    def measure_ovn(self, k):
+        """Returns a list of K attach latencies with OVN, in ms."""
+        ns = self.sandbox('netns', 'hv3')
+        db = '--db=' + self.host_db('hv3')
+        times = []
+        for j in range(k):
+            lsp, iface, addr = self.ovn_port(60000 + j)
+            run('ip', '-n', ns, 'link', 'add', iface, 'type', 'veth',
+                'peer', 'name', iface + 'p')
+            time.sleep(0.3)
+            t0 = time.monotonic()
+            run('ovn-nbctl', self.ovn_nb, 'lsp-add', 'sw0', lsp, '--',
+                'lsp-set-addresses', lsp, addr)
+            run('ovs-vsctl', db, 'add-port', 'br-int', iface, '--', 'set',
+                'Interface', iface, 'external_ids:iface-id=' + lsp)
+            run('ovs-vsctl', db, '--timeout=30', 'wait-until', 'Interface',
+                iface, 'external_ids:ovn-installed=true')
+            times.append((time.monotonic() - t0) * 1000)
+            run('ovs-vsctl', db, 'del-port', 'br-int', iface)
+            run('ovn-nbctl', self.ovn_nb, 'lsp-del', lsp)
+            run('ip', '-n', ns, 'link', 'del', iface)
+        return times
+
+
+def summary(values):
+    return '%7.1f %7.1f %7.1f' % (percentile(values, 50),
+                                  percentile(values, 99), max(values))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('builddir')
+    parser.add_argument('--samples', type=int, default=30)
+    parser.add_argument('--counts', default='0,100,1000')
+    parser.add_argument('--no-ovn', action='store_true')
+    args = parser.parse_args()
+    counts = [int(c) for c in args.counts.split(',')]
+    if os.getuid():
+        print('bench-cni: needs root (network namespaces)')
+        return
+
+    workdir = tempfile.mkdtemp(prefix='sluice-bench-')
+    bench = Bench(os.path.abspath(args.builddir), workdir)
+    ovn = not args.no_ovn and shutil.which('ovn-controller')
+    rows = []
+    try:
+        bench.setup()
+        if ovn:
+            bench.setup_ovn()
+        for n in counts:
+            bench.populate(n)
+            add_ms, ping_ms = bench.measure_cni(args.samples)
+            floor_ms = bench.measure_floor(args.samples)
+            rows.append((n, 'sluice-cni ADD (port up)', add_ms))
+            rows.append((n, 'sluice-cni ADD -> cross-host ping', ping_ms))
+            rows.append((n, 'floor: ovs-vsctl add-port', floor_ms))
+            if ovn:
+                bench.populate_ovn(n)
+                rows.append((n, 'OVN lsp-add+add-port -> ovn-installed',
+                             bench.measure_ovn(args.samples)))
+            for row in rows[-4:]:
+                print('%5d  %-40s %s' % (row[0], row[1], summary(row[2])),
+                      flush=True)
+    finally:
+        bench.teardown()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    print('\nContainer attach latency, ms (%d samples each, nearest-rank '
+          'percentiles)' % args.samples)
+    print('%5s  %-40s %7s %7s %7s' % ('N', 'what', 'p50', 'p99', 'max'))
+    for n, what, values in rows:
+        print('%5d  %-40s %s' % (n, what, summary(values)))
+
+
+if __name__ == '__main__':
+    main()

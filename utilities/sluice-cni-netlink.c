@@ -1,0 +1,468 @@
+/* Copyright (c) 2026 The Sluice Authors.
+ * Licensed under the Apache License, Version 2.0 (see LICENSE). */
+
+#include <config.h>
+#include "utilities/sluice-cni-netlink.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/ethtool.h>
+#include <linux/if_addr.h>
+#include <linux/sockios.h>
+#include <net/if.h>
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/veth.h>
+#include <netlink/route/route.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include "smap.h"
+#include "util.h"
+#include "utilities/sluice-cni-proto.h"
+
+static int open_sockets(struct nl_sock **, int *ctl);
+
+/* Opens netlink access to the current (host) network namespace and, if
+ * 'netns' is nonnull, to the network namespace at that path.  Returns 0 on
+ * success, otherwise a positive errno value: ENOENT if 'netns' does not
+ * exist, EINVAL if it is not a network namespace. */
+int
+cni_nl_open(struct cni_nl *nl, const char *netns)
+{
+    nl->cont = NULL;
+    nl->cont_ctl = -1;
+    nl->cont_netns = -1;
+    int error = open_sockets(&nl->host, &nl->host_ctl);
+    if (error || !netns) {
+        return error;
+    }
+
+    nl->cont_netns = open(netns, O_RDONLY | O_CLOEXEC);
+    if (nl->cont_netns < 0) {
+        return errno;
+    }
+    int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+    if (self < 0) {
+        return errno;
+    }
+    if (setns(nl->cont_netns, CLONE_NEWNET)) {
+        error = errno;
+    } else {
+        error = open_sockets(&nl->cont, &nl->cont_ctl);
+        if (setns(self, CLONE_NEWNET)) {
+            /* Staying in the container's namespace would make every later
+             * step act on the wrong host. */
+            ovs_fatal(errno, "cannot return to the host network namespace");
+        }
+    }
+    close(self);
+    return error;
+}
+
+/* Closes what 'nl' opened. */
+void
+cni_nl_close(struct cni_nl *nl)
+{
+    nl_socket_free(nl->host);
+    if (nl->host_ctl >= 0) {
+        close(nl->host_ctl);
+    }
+    nl_socket_free(nl->cont);
+    if (nl->cont_ctl >= 0) {
+        close(nl->cont_ctl);
+    }
+    if (nl->cont_netns >= 0) {
+        close(nl->cont_netns);
+    }
+}
+
+static int
+open_sockets(struct nl_sock **sk, int *ctl)
+{
+    *ctl = -1;
+    *sk = nl_socket_alloc();
+    if (!*sk) {
+        return ENOMEM;
+    }
+    int error = nl_connect(*sk, NETLINK_ROUTE);
+    if (error) {
+        return nl_syserr2nlerr(error) == NLE_PERM ? EPERM : EIO;
+    }
+    *ctl = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    return *ctl < 0 ? errno : 0;
+}
+
+/* Returns true if 'sk's namespace has a link named 'name'. */
+bool
+cni_nl_link_exists(struct nl_sock *sk, const char *name)
+{
+    struct rtnl_link *link;
+
+    if (rtnl_link_get_kernel(sk, 0, name, &link)) {
+        return false;
+    }
+    rtnl_link_put(link);
+    return true;
+}
+
+/* Turns off TX checksum offload on 'name', through ioctl socket 'ctl'. */
+static char *
+tx_checksum_off(int ctl, const char *name)
+{
+    struct ethtool_value ev = { .cmd = ETHTOOL_STXCSUM, .data = 0 };
+    struct ifreq ifr;
+
+    memset(&ifr, 0, sizeof ifr);
+    ovs_strlcpy(ifr.ifr_name, name, sizeof ifr.ifr_name);
+    ifr.ifr_data = (void *) &ev;
+    if (ioctl(ctl, SIOCETHTOOL, &ifr)) {
+        return xasprintf("turning off TX checksum offload on %s failed (%s)",
+                         name, ovs_strerror(errno));
+    }
+    return NULL;
+}
+
+/* Brings up link 'name' of 'sk's namespace, giving it MAC address 'mac' if
+ * it is nonnull. */
+static char *
+link_change(struct nl_sock *sk, const char *name, const char *mac)
+{
+    struct nl_addr *lladdr = NULL;
+    if (mac && nl_addr_parse(mac, AF_LLC, &lladdr)) {
+        return xasprintf("%s is not a MAC address", mac);
+    }
+
+    struct rtnl_link *link;
+    int err = rtnl_link_get_kernel(sk, 0, name, &link);
+    if (!err) {
+        struct rtnl_link *change = rtnl_link_alloc();
+        rtnl_link_set_flags(change, IFF_UP);
+        if (lladdr) {
+            rtnl_link_set_addr(change, lladdr);
+        }
+        err = rtnl_link_change(sk, link, change, 0);
+        rtnl_link_put(change);
+        rtnl_link_put(link);
+    }
+    nl_addr_put(lladdr);
+    if (err) {
+        return xasprintf("bringing up %s failed (%s)", name,
+                         nl_geterror(err));
+    }
+    return NULL;
+}
+
+/* Creates a veth pair: 'host_name' in the host namespace, with 'alias' as
+ * its alias and up, and its peer 'ifname' in the container's, down until
+ * cni_nl_configure() configures it; both with 'mtu' and without TX checksum
+ * offload.  Returns NULL on success, otherwise a malloc()'d error message,
+ * and then nothing is left. */
+char *
+cni_nl_veth_create(struct cni_nl *nl, const char *host_name,
+                   const char *alias, const char *ifname, int mtu)
+{
+    struct rtnl_link *link = rtnl_link_veth_alloc();
+    struct rtnl_link *peer = rtnl_link_veth_get_peer(link);
+    char *error = NULL;
+
+    rtnl_link_set_name(link, host_name);
+    rtnl_link_set_ifalias(link, alias);
+    rtnl_link_set_mtu(link, mtu);
+    rtnl_link_set_name(peer, ifname);
+    rtnl_link_set_mtu(peer, mtu);
+    rtnl_link_set_ns_fd(peer, nl->cont_netns);
+    int err = rtnl_link_add(nl->host, link, NLM_F_CREATE | NLM_F_EXCL);
+    rtnl_link_put(peer);
+    rtnl_link_veth_release(link);
+    if (err) {
+        return xasprintf("creating veth %s with peer %s failed (%s)",
+                         host_name, ifname, nl_geterror(err));
+    }
+
+    /* An end can only be brought up once the pair exists. */
+    error = tx_checksum_off(nl->host_ctl, host_name);
+    if (!error) {
+        error = tx_checksum_off(nl->cont_ctl, ifname);
+    }
+    if (!error) {
+        error = link_change(nl->host, host_name, NULL);
+    }
+    if (error) {
+        char *e = cni_nl_link_del(nl->host, host_name);
+        free(e);
+    }
+    return error;
+}
+
+/* Gives 'ifname' in the container MAC address 'mac', brings it up and gives
+ * it the addresses and routes of 'result' (IPv6 addresses without duplicate
+ * address detection, so that they are usable at once).  Returns NULL on
+ * success, otherwise a malloc()'d error message. */
+char *
+cni_nl_configure(struct cni_nl *nl, const char *ifname, const char *mac,
+                 const struct cni_result *result)
+{
+    char *error = link_change(nl->cont, ifname, mac);
+    if (error) {
+        return error;
+    }
+
+    struct rtnl_link *link;
+    int err = rtnl_link_get_kernel(nl->cont, 0, ifname, &link);
+    if (err) {
+        return xasprintf("%s is missing in the container (%s)", ifname,
+                         nl_geterror(err));
+    }
+    int ifindex = rtnl_link_get_ifindex(link);
+    rtnl_link_put(link);
+
+    for (size_t i = 0; i < result->n_ips; i++) {
+        const char *cidr = result->ips[i].address;
+        struct nl_addr *local;
+
+        if (nl_addr_parse(cidr, AF_UNSPEC, &local)) {
+            return xasprintf("%s is not an address", cidr);
+        }
+        struct rtnl_addr *addr = rtnl_addr_alloc();
+        rtnl_addr_set_ifindex(addr, ifindex);
+        rtnl_addr_set_local(addr, local);
+        if (nl_addr_get_family(local) == AF_INET6) {
+            rtnl_addr_set_flags(addr, IFA_F_NODAD);
+        }
+        err = rtnl_addr_add(nl->cont, addr, 0);
+        rtnl_addr_put(addr);
+        nl_addr_put(local);
+        if (err) {
+            return xasprintf("adding address %s to %s failed (%s)", cidr,
+                             ifname, nl_geterror(err));
+        }
+    }
+
+    for (size_t i = 0; i < result->n_routes; i++) {
+        const struct cni_route *r = &result->routes[i];
+        struct nl_addr *dst, *gw = NULL;
+
+        if (nl_addr_parse(r->dst, AF_UNSPEC, &dst)
+            || (r->gw && nl_addr_parse(r->gw, nl_addr_get_family(dst),
+                                       &gw))) {
+            return xasprintf("route to %s via %s is invalid", r->dst,
+                             r->gw ? r->gw : "(none)");
+        }
+        struct rtnl_route *route = rtnl_route_alloc();
+        struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
+        rtnl_route_set_family(route, nl_addr_get_family(dst));
+        rtnl_route_set_dst(route, dst);
+        rtnl_route_set_protocol(route, RTPROT_BOOT);
+        rtnl_route_set_scope(route, gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK);
+        rtnl_route_nh_set_ifindex(nh, ifindex);
+        if (gw) {
+            rtnl_route_nh_set_gateway(nh, gw);
+        }
+        rtnl_route_add_nexthop(route, nh);
+        err = rtnl_route_add(nl->cont, route, NLM_F_CREATE | NLM_F_EXCL);
+        rtnl_route_put(route);
+        nl_addr_put(dst);
+        nl_addr_put(gw);
+        if (err) {
+            return xasprintf("adding route to %s via %s on %s failed (%s)",
+                             r->dst, r->gw ? r->gw : "(none)", ifname,
+                             nl_geterror(err));
+        }
+    }
+    return NULL;
+}
+
+/* Deletes link 'name' of 'sk's namespace (a veth's peer goes with it).  A
+ * missing link is not an error.  Returns NULL on success, otherwise a
+ * malloc()'d error message. */
+char *
+cni_nl_link_del(struct nl_sock *sk, const char *name)
+{
+    struct rtnl_link *link = rtnl_link_alloc();
+    rtnl_link_set_name(link, name);
+    int err = rtnl_link_delete(sk, link);
+    rtnl_link_put(link);
+    if (err && err != -NLE_NODEV && err != -NLE_OBJ_NOTFOUND) {
+        return xasprintf("deleting %s failed (%s)", name, nl_geterror(err));
+    }
+    return NULL;
+}
+
+/* Adds to 'links' an entry NAME -> ALIAS for each link of 'sk's namespace
+ * whose alias starts with 'prefix'. */
+void
+cni_nl_find_aliases(struct nl_sock *sk, const char *prefix,
+                    struct smap *links)
+{
+    struct nl_cache *cache;
+
+    if (rtnl_link_alloc_cache(sk, AF_UNSPEC, &cache)) {
+        return;
+    }
+    for (struct nl_object *o = nl_cache_get_first(cache); o;
+         o = nl_cache_get_next(o)) {
+        struct rtnl_link *link = (struct rtnl_link *) o;
+        const char *alias = rtnl_link_get_ifalias(link);
+        if (alias && !strncmp(alias, prefix, strlen(prefix))) {
+            smap_replace(links, rtnl_link_get_name(link), alias);
+        }
+    }
+    nl_cache_free(cache);
+}
+
+/* Returns true if 'a' and 'b' are the same address, whatever their prefix
+ * lengths. */
+static bool
+same_ip(struct nl_addr *a, struct nl_addr *b)
+{
+    return (nl_addr_get_family(a) == nl_addr_get_family(b)
+            && nl_addr_get_len(a) == nl_addr_get_len(b)
+            && !memcmp(nl_addr_get_binary_addr(a), nl_addr_get_binary_addr(b),
+                       nl_addr_get_len(a)));
+}
+
+/* Finds the interface of 'sk's namespace that holds address 'ip' and
+ * stores its MTU in '*mtu'.  Returns NULL on success, otherwise a
+ * malloc()'d error message. */
+char *
+cni_nl_ip_mtu(struct nl_sock *sk, const char *ip, int *mtu)
+{
+    struct nl_addr *target;
+    struct nl_cache *cache;
+    int ifindex = 0;
+
+    if (nl_addr_parse(ip, AF_UNSPEC, &target)) {
+        return xasprintf("tunnel IP \"%s\" is not an IP address", ip);
+    }
+    int err = rtnl_addr_alloc_cache(sk, &cache);
+    if (err) {
+        nl_addr_put(target);
+        return xasprintf("listing addresses failed (%s)", nl_geterror(err));
+    }
+    for (struct nl_object *o = nl_cache_get_first(cache); o && !ifindex;
+         o = nl_cache_get_next(o)) {
+        struct rtnl_addr *addr = (struct rtnl_addr *) o;
+        struct nl_addr *local = rtnl_addr_get_local(addr);
+        if (local && same_ip(local, target)) {
+            ifindex = rtnl_addr_get_ifindex(addr);
+        }
+    }
+    nl_cache_free(cache);
+    nl_addr_put(target);
+    if (!ifindex) {
+        return xasprintf("no interface has tunnel IP %s", ip);
+    }
+
+    struct rtnl_link *link;
+    err = rtnl_link_get_kernel(sk, ifindex, NULL, &link);
+    if (err) {
+        return xasprintf("reading the interface of tunnel IP %s failed (%s)",
+                         ip, nl_geterror(err));
+    }
+    *mtu = rtnl_link_get_mtu(link);
+    rtnl_link_put(link);
+    return NULL;
+}
+
+/* Checks that 'sk's namespace has link 'name', up, with MAC 'mac' (if
+ * nonnull), and stores its index in '*ifindex'.  Returns NULL if so,
+ * otherwise a malloc()'d message that says what is wrong. */
+char *
+cni_nl_check_link(struct nl_sock *sk, const char *name, const char *mac,
+                  int *ifindex)
+{
+    struct rtnl_link *link;
+    char *error = NULL;
+
+    if (rtnl_link_get_kernel(sk, 0, name, &link)) {
+        return xasprintf("interface %s is missing", name);
+    }
+    *ifindex = rtnl_link_get_ifindex(link);
+
+    struct nl_addr *want;
+    struct nl_addr *have = rtnl_link_get_addr(link);
+    if (mac && !nl_addr_parse(mac, AF_LLC, &want)) {
+        if (!have || nl_addr_cmp(have, want)) {
+            error = xasprintf("interface %s does not have MAC %s", name,
+                              mac);
+        }
+        nl_addr_put(want);
+    }
+    if (!error && !(rtnl_link_get_flags(link) & IFF_UP)) {
+        error = xasprintf("interface %s is down", name);
+    }
+    rtnl_link_put(link);
+    return error;
+}
+
+/* Returns true if interface 'ifindex' of 'sk's namespace has address 'cidr'
+ * (IP/PLEN). */
+bool
+cni_nl_has_addr(struct nl_sock *sk, int ifindex, const char *cidr)
+{
+    struct nl_addr *want;
+    struct nl_cache *cache;
+    bool found = false;
+
+    if (nl_addr_parse(cidr, AF_UNSPEC, &want)) {
+        return false;
+    }
+    if (!rtnl_addr_alloc_cache(sk, &cache)) {
+        for (struct nl_object *o = nl_cache_get_first(cache); o && !found;
+             o = nl_cache_get_next(o)) {
+            struct rtnl_addr *addr = (struct rtnl_addr *) o;
+            struct nl_addr *local = rtnl_addr_get_local(addr);
+            found = (rtnl_addr_get_ifindex(addr) == ifindex && local
+                     && same_ip(local, want)
+                     && (nl_addr_get_prefixlen(local)
+                         == nl_addr_get_prefixlen(want)));
+        }
+        nl_cache_free(cache);
+    }
+    nl_addr_put(want);
+    return found;
+}
+
+/* Returns true if 'sk's namespace routes 'dst' (IP/PLEN) through 'gw' (if
+ * nonnull), in the main table. */
+bool
+cni_nl_has_route(struct nl_sock *sk, const char *dst, const char *gw)
+{
+    struct nl_addr *want_dst, *want_gw = NULL;
+    struct nl_cache *cache;
+    bool found = false;
+
+    if (nl_addr_parse(dst, AF_UNSPEC, &want_dst)) {
+        return false;
+    }
+    if (gw && nl_addr_parse(gw, AF_UNSPEC, &want_gw)) {
+        nl_addr_put(want_dst);
+        return false;
+    }
+    if (!rtnl_route_alloc_cache(sk, nl_addr_get_family(want_dst), 0,
+                                &cache)) {
+        for (struct nl_object *o = nl_cache_get_first(cache); o && !found;
+             o = nl_cache_get_next(o)) {
+            struct rtnl_route *route = (struct rtnl_route *) o;
+            struct nl_addr *rdst = rtnl_route_get_dst(route);
+            if (rtnl_route_get_table(route) != RT_TABLE_MAIN
+                || !rdst
+                || nl_addr_get_prefixlen(rdst)
+                   != nl_addr_get_prefixlen(want_dst)
+                || nl_addr_cmp_prefix(rdst, want_dst)
+                || rtnl_route_get_nnexthops(route) < 1) {
+                continue;
+            }
+            struct rtnl_nexthop *nh = rtnl_route_nexthop_n(route, 0);
+            struct nl_addr *rgw = rtnl_route_nh_get_gateway(nh);
+            found = !want_gw || (rgw && same_ip(rgw, want_gw));
+        }
+        nl_cache_free(cache);
+    }
+    nl_addr_put(want_dst);
+    nl_addr_put(want_gw);
+    return found;
+}
