@@ -12,7 +12,8 @@ tests_check_unit_SOURCES = \
 	tests/check-unit.c \
 	tests/check-unit.h \
 	tests/check-ip-prefix.c \
-	tests/check-nb-util.c
+	tests/check-nb-util.c \
+	tests/check-si-context.c
 tests_check_unit_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_unit_LDADD = lib/libsluice.la $(OVS_LIBS) $(CHECK_LIBS)
 TESTS += tests/check-unit
@@ -23,6 +24,7 @@ TESTSUITE_AT = \
 	tests/testsuite.at \
 	tests/sluice-macros.at \
 	tests/ovs-ext.at \
+	tests/ofproto-ext.at \
 	tests/prepare-ovs.at \
 	tests/sluice-ctl.at \
 	tests/sluice-nbdb.at

@@ -10,5 +10,6 @@
 
 Suite *ip_prefix_suite(void);
 Suite *nb_util_suite(void);
+Suite *si_context_suite(void);
 
 #endif /* check-unit.h */
