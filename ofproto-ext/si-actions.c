@@ -1,9 +1,9 @@
 /* Copyright (c) 2026 The Sluice Authors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  *
- * OpenFlow encoding, text syntax and validation of the "steer" action.
- * lib/ofp-actions.c keeps only the one-line glue that its action tables need
- * and calls the functions here. */
+ * OpenFlow encoding, text syntax and validation of the "steer" and "accept"
+ * actions.  lib/ofp-actions.c keeps only the one-line glue that its action
+ * tables need and calls the functions here. */
 
 #include <config.h>
 #include "ofproto-ext/si-actions.h"
@@ -108,6 +108,29 @@ check_pin(const struct mf_subfield *pin, unsigned int n_members,
     }
     if (msgp) {
         *msgp = msg;
+    }
+    return error;
+}
+
+/* Checks one destination subfield 'sf' of "accept", named 'name', which must
+ * be at least 'min_bits' wide.  On error, stores in '*msgp' a malloc()'d
+ * message for the caller to free. */
+static enum ofperr
+check_accept_dst(const struct mf_subfield *sf, const char *name,
+                 int min_bits, char **msgp)
+{
+    enum ofperr error = mf_check_dst(sf, NULL);
+
+    *msgp = NULL;
+    if (error) {
+        *msgp = xasprintf("accept: %s is not a writable subfield", name);
+    } else if (sf->n_bits < min_bits) {
+        *msgp = xasprintf("accept: %s must be at least %d bit%s wide",
+                          name, min_bits, min_bits > 1 ? "s" : "");
+        error = OFPERR_OFPBAC_BAD_SET_ARGUMENT;
+    } else if (sf->n_bits > 64) {
+        *msgp = xasprintf("accept: %s must be at most 64 bits wide", name);
+        error = OFPERR_OFPBAC_BAD_SET_ARGUMENT;
     }
     return error;
 }
@@ -514,4 +537,241 @@ si_steer_has_member(const struct ofpact_steer *steer, ofp_port_t port)
         }
     }
     return false;
+}
+
+/* "accept". */
+
+/* The destination subfields of "accept", in wire order, with their minimum
+ * widths. */
+struct accept_dst {
+    const char *name;
+    size_t ofs;                 /* Offset in struct ofpact_accept. */
+    int min_bits;
+};
+
+static const struct accept_dst accept_dsts[] = {
+    { "chain", offsetof(struct ofpact_accept, chain), 12 },
+    { "hop", offsetof(struct ofpact_accept, hop), 4 },
+    { "reverse", offsetof(struct ofpact_accept, reverse), 1 },
+};
+
+static struct mf_subfield *
+accept_dst(struct ofpact_accept *accept, const struct accept_dst *d)
+{
+    return ALIGNED_CAST(struct mf_subfield *, (char *) accept + d->ofs);
+}
+
+static const struct mf_subfield *
+accept_dst_const(const struct ofpact_accept *accept,
+                 const struct accept_dst *d)
+{
+    return ALIGNED_CAST(const struct mf_subfield *,
+                        (const char *) accept + d->ofs);
+}
+
+/* Decodes 'naa' into a new OFPACT_ACCEPT in 'ofpacts'. */
+enum ofperr
+si_accept_decode(const struct nx_action_accept *naa,
+                 const struct vl_mff_map *vl_mff_map, uint64_t *tlv_bitmap,
+                 struct ofpbuf *ofpacts)
+{
+    struct ofpbuf b = ofpbuf_const_initializer(naa, ntohs(naa->len));
+    const ovs_be16 ofs_nbits[] = {
+        naa->chain_ofs_nbits, naa->hop_ofs_nbits, naa->reverse_ofs_nbits
+    };
+    struct ofpact_accept accept;
+    enum ofperr error;
+
+    if (naa->encap != SI_ENCAP_GENEVE && naa->encap != SI_ENCAP_VXLAN) {
+        VLOG_WARN_RL(&rl, "accept: unknown encapsulation %"PRIu8,
+                     naa->encap);
+        return OFPERR_OFPBAC_BAD_ARGUMENT;
+    } else if (!is_table_valid(naa->next)) {
+        VLOG_WARN_RL(&rl, "accept: next table must be 0 to 254");
+        return OFPERR_OFPBAC_BAD_ARGUMENT;
+    } else if (!is_all_zeros(naa->zero, sizeof naa->zero)) {
+        VLOG_WARN_RL(&rl, "accept: reserved bytes are nonzero");
+        return OFPERR_OFPBAC_BAD_ARGUMENT;
+    }
+
+    memset(&accept, 0, sizeof accept);
+    accept.encap = naa->encap;
+    accept.next = naa->next;
+
+    ofpbuf_pull(&b, sizeof *naa);
+    for (size_t i = 0; i < ARRAY_SIZE(accept_dsts); i++) {
+        const struct accept_dst *d = &accept_dsts[i];
+        struct mf_subfield *sf = accept_dst(&accept, d);
+
+        sf->ofs = nxm_decode_ofs(ofs_nbits[i]);
+        sf->n_bits = nxm_decode_n_bits(ofs_nbits[i]);
+        error = pull_subfield_header(&b, vl_mff_map, tlv_bitmap, "accept",
+                                     d->name, sf);
+        if (error) {
+            return error;
+        }
+    }
+    error = check_padding("accept", b.data, b.size);
+    if (error) {
+        return error;
+    }
+
+    for (size_t i = 0; i < ARRAY_SIZE(accept_dsts); i++) {
+        const struct accept_dst *d = &accept_dsts[i];
+        char *msg;
+
+        error = check_accept_dst(accept_dst(&accept, d), d->name,
+                                 d->min_bits, &msg);
+        if (error) {
+            VLOG_WARN_RL(&rl, "%s", msg);
+            free(msg);
+            return error;
+        }
+    }
+
+    struct ofpact_accept *a = ofpact_put_ACCEPT(ofpacts);
+    a->encap = accept.encap;
+    a->next = accept.next;
+    a->chain = accept.chain;
+    a->hop = accept.hop;
+    a->reverse = accept.reverse;
+    return 0;
+}
+
+/* Completes the NXAST_ACCEPT action for 'accept' whose fixed part starts at
+ * 'start_ofs' in 'openflow' (where put_NXAST_ACCEPT() put it). */
+void
+si_accept_encode(const struct ofpact_accept *accept, size_t start_ofs,
+                 struct ofpbuf *openflow)
+{
+    struct nx_action_accept *naa;
+
+    naa = ofpbuf_at_assert(openflow, start_ofs, sizeof *naa);
+    naa->encap = accept->encap;
+    naa->next = accept->next;
+    naa->chain_ofs_nbits = nxm_encode_ofs_nbits(accept->chain.ofs,
+                                                accept->chain.n_bits);
+    naa->hop_ofs_nbits = nxm_encode_ofs_nbits(accept->hop.ofs,
+                                              accept->hop.n_bits);
+    naa->reverse_ofs_nbits = nxm_encode_ofs_nbits(accept->reverse.ofs,
+                                                  accept->reverse.n_bits);
+    for (size_t i = 0; i < ARRAY_SIZE(accept_dsts); i++) {
+        const struct mf_subfield *sf = accept_dst_const(accept,
+                                                        &accept_dsts[i]);
+        nx_put_mff_header(openflow, sf->field, 0, false);
+    }
+    finish_action(openflow, start_ofs);
+}
+
+/* Parses the argument of "accept(...)" in 'arg' into a new OFPACT_ACCEPT in
+ * 'pp->ofpacts'.  Returns NULL if successful, otherwise a malloc()'d error
+ * message for the caller to free.  See docs/ofproto-ext.md for the syntax. */
+char * OVS_WARN_UNUSED_RESULT
+si_accept_parse(char *arg, const struct ofpact_parse_params *pp)
+{
+    struct ofpact_accept accept;
+    bool have_encap = false;
+    int next = -1;
+    char *key, *value;
+    char *error;
+
+    memset(&accept, 0, sizeof accept);
+    while (ofputil_parse_key_value(&arg, &key, &value)) {
+        const struct accept_dst *d = NULL;
+
+        for (size_t i = 0; i < ARRAY_SIZE(accept_dsts); i++) {
+            if (!strcmp(key, accept_dsts[i].name)) {
+                d = &accept_dsts[i];
+            }
+        }
+
+        if (d) {
+            error = mf_parse_subfield(accept_dst(&accept, d), value);
+            if (error) {
+                return error;
+            }
+        } else if (!strcmp(key, "encap")) {
+            if (!si_encap_from_string(value, &accept.encap)
+                || accept.encap == SI_ENCAP_NONE) {
+                return xasprintf("accept: unknown encapsulation \"%s\" "
+                                 "(expected geneve or vxlan)", value);
+            }
+            have_encap = true;
+        } else if (!strcmp(key, "next")) {
+            error = parse_table("accept", "next", value, pp, &next);
+            if (error) {
+                return error;
+            }
+        } else {
+            return xasprintf("accept: unknown argument \"%s\"", key);
+        }
+    }
+
+    if (!have_encap) {
+        return xstrdup("accept: missing encap");
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(accept_dsts); i++) {
+        const struct accept_dst *d = &accept_dsts[i];
+        char *msg;
+
+        if (!accept_dst(&accept, d)->field) {
+            return xasprintf("accept: missing %s", d->name);
+        } else if (check_accept_dst(accept_dst(&accept, d), d->name,
+                                    d->min_bits, &msg)) {
+            return msg;
+        }
+    }
+    if (next < 0) {
+        return xstrdup("accept: missing next");
+    }
+
+    struct ofpact_accept *a = ofpact_put_ACCEPT(pp->ofpacts);
+    a->encap = accept.encap;
+    a->next = next;
+    a->chain = accept.chain;
+    a->hop = accept.hop;
+    a->reverse = accept.reverse;
+    return NULL;
+}
+
+/* Appends 'accept' to 'fp->s' in the syntax that si_accept_parse() reads. */
+void
+si_accept_format(const struct ofpact_accept *accept,
+                 const struct ofpact_format_params *fp)
+{
+    struct ds *s = fp->s;
+
+    ds_put_format(s, "%saccept(%s", colors.paren, colors.end);
+    ds_put_format(s, "%sencap=%s%s", colors.param, colors.end,
+                  si_encap_to_string(accept->encap));
+    for (size_t i = 0; i < ARRAY_SIZE(accept_dsts); i++) {
+        const struct accept_dst *d = &accept_dsts[i];
+
+        ds_put_format(s, ",%s%s=%s", colors.param, d->name, colors.end);
+        mf_format_subfield(accept_dst_const(accept, d), s);
+    }
+    ds_put_format(s, ",%snext=%s", colors.param, colors.end);
+    ofputil_format_table(accept->next, fp->table_map, s);
+    ds_put_format(s, "%s)%s", colors.paren, colors.end);
+}
+
+/* Checks 'accept' against the switch and flow described by 'cp'. */
+enum ofperr
+si_accept_check(const struct ofpact_accept *accept,
+                const struct ofpact_check_params *cp)
+{
+    if (cp->n_tables != 255 && accept->next >= cp->n_tables) {
+        VLOG_WARN_RL(&rl, "accept: next table %"PRIu8" does not exist",
+                     accept->next);
+        return OFPERR_OFPBAC_BAD_ARGUMENT;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(accept_dsts); i++) {
+        enum ofperr error = mf_check_dst(accept_dst_const(accept,
+                                                          &accept_dsts[i]),
+                                         cp->match);
+        if (error) {
+            return error;
+        }
+    }
+    return 0;
 }

@@ -4,8 +4,8 @@
  * The service context: what a packet carries to a service instance and back
  * (docs/service-insertion.md, "Wire format").  Encodes and decodes the Sluice
  * Geneve option and the VXLAN VNI layout.  These are pure functions, used by
- * the "steer" action inside Open vSwitch and by anything else that needs to
- * build or read the wire format. */
+ * the "steer" and "accept" actions inside Open vSwitch and by anything else
+ * that needs to build or read the wire format. */
 
 #ifndef SI_CONTEXT_H
 #define SI_CONTEXT_H 1

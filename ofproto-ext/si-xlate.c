@@ -1,8 +1,8 @@
 /* Copyright (c) 2026 The Sluice Authors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  *
- * Translation of "steer" into changes of the flow being translated, with
- * the wildcards that those changes depend on. */
+ * Translation of "steer" and "accept" into changes of the flow being
+ * translated, with the wildcards that those changes depend on. */
 
 #include <config.h>
 #include "ofproto-ext/si-xlate.h"
@@ -11,17 +11,22 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "coverage.h"
 #include "flow.h"
 #include "hash.h"
 #include "nx-match.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/geneve.h"
 #include "openvswitch/meta-flow.h"
 #include "openvswitch/ofp-actions.h"
 #include "ofproto-ext/si-actions.h"
 #include "ofproto-ext/si-context.h"
 #include "packets.h"
 #include "svec.h"
+#include "tun-metadata.h"
 #include "util.h"
+
+COVERAGE_DEFINE(sluice_accept_invalid);
 
 /* The hash that "steer" uses to choose a member and, with Geneve, as the
  * flow cookie: symmetric, so both directions of a connection agree. */
@@ -238,4 +243,158 @@ si_steer_encap(const struct ofpact_steer *steer, struct flow *flow,
         break;
     }
     }
+}
+
+/* Unwildcards in 'wc' the TLV-mapped tunnel metadata field that holds the
+ * option at offset 'ofs' of the 'size' bytes of options 'opts' that
+ * tun_metadata_to_geneve_header() produced from 'flow'.  That function emits
+ * the options in the order of their fields' indexes, which is how the
+ * option's position gives its field. */
+static void
+mask_mapped_option(const struct flow *flow, const uint8_t *opts, size_t size,
+                   size_t ofs, struct flow_wildcards *wc)
+{
+    uint64_t map = flow->tunnel.metadata.present.map;
+    size_t pos = 0;
+
+    while (pos < ofs && pos + 4 <= size && map) {
+        pos += 4 + (opts[pos + 3] & 0x1f) * 4;
+        map = zero_rightmost_1bit(map);
+    }
+    if (pos == ofs && map && wc->masks.tunnel.metadata.tab) {
+        int idx = rightmost_1bit_idx(map);
+
+        mf_mask_field(mf_from_id(MFF_TUN_METADATA0 + idx), wc);
+    }
+}
+
+/* Decodes the service context of the packet in 'flow' as 'accept' says and,
+ * if it is valid, loads it into the action's destination subfields and, for
+ * Geneve, the network VNI into "metadata".  Returns true if the context was
+ * valid, false if the packet must be dropped.
+ *
+ * For Geneve, the options are those that the packet arrived with: if
+ * 'upcall_flow' has them in raw (UDPIF) form, they are read from there,
+ * whether a TLV map covers the Sluice option or not, and '*read_raw_options'
+ * is set to true, telling the caller to apply si_accept_mask_raw_options()
+ * to the final wildcards.  Otherwise (for example in "ofproto/trace" with
+ * "tun_metadata" fields) they come from the TLV-mapped fields of 'flow'.
+ *
+ * An invalid context increments the coverage counter sluice_accept_invalid
+ * if 'count_invalid' is true, that is, when the translation is for a packet
+ * and not, say, for revalidation.
+ *
+ * If 'notes' is nonnull, appends to it lines for "ofproto/trace". */
+bool
+si_accept_execute(const struct ofpact_accept *accept,
+                  const struct flow *upcall_flow, struct flow *flow,
+                  struct flow_wildcards *wc, bool count_invalid,
+                  bool *read_raw_options, struct svec *notes)
+{
+    enum si_context_error error;
+    struct si_context ctx;
+    const char *source;
+
+    if (accept->encap == SI_ENCAP_VXLAN) {
+        wc->masks.tunnel.tun_id = OVS_BE64_MAX;
+        error = si_context_from_vxlan(ntohll(flow->tunnel.tun_id), &ctx);
+        source = "VXLAN VNI";
+    } else if (upcall_flow->tunnel.flags & FLOW_TNL_F_UDPIF) {
+        const struct tun_metadata *md = &upcall_flow->tunnel.metadata;
+        size_t ofs;
+
+        error = si_context_from_geneve(md->opts.u8, md->present.len, &ctx,
+                                       &ofs);
+        *read_raw_options = true;
+        source = "Geneve options";
+    } else {
+        struct geneve_opt opts[TLV_TOT_OPT_SIZE / sizeof(struct geneve_opt)];
+        const uint8_t *p = NULL;
+        size_t size = 0;
+        size_t ofs;
+
+        if (flow->tunnel.metadata.present.map && flow->tunnel.metadata.tab) {
+            bool crit_opt;
+
+            size = tun_metadata_to_geneve_header(&flow->tunnel, opts,
+                                                 &crit_opt);
+            p = (const uint8_t *) opts;
+        }
+        error = si_context_from_geneve(p, size, &ctx, &ofs);
+        if (ofs < size) {
+            mask_mapped_option(flow, p, size, ofs, wc);
+        }
+        source = "Geneve options (TLV-mapped)";
+    }
+
+    if (error) {
+        if (count_invalid) {
+            COVERAGE_INC(sluice_accept_invalid);
+        }
+        add_note(notes, "dropping packet: invalid service context in %s: %s",
+                 source, si_context_error_to_string(error));
+        return false;
+    }
+
+    if (notes) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+
+        ds_put_format(&s, "%s: ", source);
+        si_context_format(&ctx, accept->encap == SI_ENCAP_GENEVE, &s);
+        svec_add_nocopy(notes, ds_steal_cstr(&s));
+    }
+
+    nxm_reg_load(&accept->chain, ctx.chain, flow, wc);
+    add_subfield_note(notes, &accept->chain, ctx.chain);
+    nxm_reg_load(&accept->hop, ctx.hop, flow, wc);
+    add_subfield_note(notes, &accept->hop, ctx.hop);
+    nxm_reg_load(&accept->reverse, ctx.reverse, flow, wc);
+    add_subfield_note(notes, &accept->reverse, ctx.reverse);
+    if (accept->encap == SI_ENCAP_GENEVE) {
+        flow->metadata = htonll(ctx.vni);
+        wc->masks.metadata = OVS_BE64_MAX;
+        add_note(notes, "metadata is now %#"PRIx32, ctx.vni);
+    }
+    return true;
+}
+
+/* Makes 'mask', the final wildcards of the tunnel for a packet whose raw
+ * (UDPIF) Geneve options were read by si_accept_execute() from 'upcall_tnl',
+ * match everything that the decision depended on: the header of every option
+ * up to the first with the Sluice class and type, and all of that option; or
+ * the header of every option if there is none.  Together with the exact
+ * options length, this pins the option's position and content.
+ *
+ * Call this after the mapped-field wildcards have been converted to the raw
+ * form, which would otherwise drop the bits of an option that no TLV map
+ * covers. */
+void
+si_accept_mask_raw_options(const struct flow_tnl *upcall_tnl,
+                           struct flow_tnl *mask)
+{
+    const struct tun_metadata *md = &upcall_tnl->metadata;
+    const uint8_t *opts = md->opts.u8;
+    uint8_t *masks = mask->metadata.opts.u8;
+    size_t size = md->present.len;
+    struct si_context ctx;
+    size_t ofs, pos;
+
+    si_context_from_geneve(opts, size, &ctx, &ofs);
+    pos = 0;
+    while (pos + 4 <= size) {
+        size_t opt_size = 4 + (opts[pos + 3] & 0x1f) * 4;
+
+        if (opt_size > size - pos) {
+            break;
+        }
+        masks[pos] = masks[pos + 1] = masks[pos + 2] = 0xff;
+        masks[pos + 3] |= 0x1f;
+        if (pos == ofs) {
+            memset(&masks[pos + 4], 0xff, opt_size - 4);
+            break;
+        }
+        pos += opt_size;
+    }
+    mask->metadata.present.len = 0xff;
+    mask->flags |= FLOW_TNL_F_UDPIF;
 }

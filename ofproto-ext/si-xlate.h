@@ -1,8 +1,8 @@
 /* Copyright (c) 2026 The Sluice Authors.
  * Licensed under the Apache License, Version 2.0 (see LICENSE).
  *
- * Translation of the "steer" action: the decisions that
- * ofproto/ofproto-dpif-xlate.c's xlate_steer() makes, kept
+ * Translation of the "steer" and "accept" actions: the decisions that
+ * ofproto/ofproto-dpif-xlate.c's xlate_steer() and xlate_accept() make, kept
  * out of that file so that the patch to it stays small.  Everything here
  * works on a struct flow and its wildcards; the caller owns the translation
  * context, reports the notes that these functions produce to
@@ -18,7 +18,9 @@
 #include "openvswitch/types.h"
 
 struct flow;
+struct flow_tnl;
 struct flow_wildcards;
+struct ofpact_accept;
 struct ofpact_steer;
 struct svec;
 
@@ -44,5 +46,12 @@ void si_steer_choose(const struct ofpact_steer *, struct flow *,
                      struct svec *notes);
 void si_steer_encap(const struct ofpact_steer *, struct flow *,
                     struct flow_wildcards *, struct svec *notes);
+
+bool si_accept_execute(const struct ofpact_accept *,
+                       const struct flow *upcall_flow, struct flow *,
+                       struct flow_wildcards *, bool count_invalid,
+                       bool *read_raw_options, struct svec *notes);
+void si_accept_mask_raw_options(const struct flow_tnl *upcall_tnl,
+                                struct flow_tnl *mask);
 
 #endif /* si-xlate.h */
