@@ -32,7 +32,8 @@ SYSTEM_TESTSUITE_AT = \
 	tests/system-testsuite.at \
 	tests/sluice-macros.at \
 	tests/system-macros.at \
-	tests/system-foundation.at
+	tests/system-foundation.at \
+	tests/system-ext.at
 OVS_MACROS_AT = \
 	$(OVS_SRCDIR)/tests/ovs-macros.at \
 	$(OVS_SRCDIR)/tests/ovsdb-macros.at \
