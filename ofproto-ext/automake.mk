@@ -43,3 +43,57 @@ check-ovs-actions: ovs-current
 	$(MAKE) -C '$(OVS_BUILDDIR)' check \
 	  TESTSUITEFLAGS="$(OVS_TESTSUITEFLAGS)$$groups"
 .PHONY: check-ovs-actions
+
+# A libFuzzer target for the decoders of "steer" and "accept"
+# (ofproto-ext/fuzz-si-actions.c), built with clang and linked against the
+# patched libopenvswitch.  The Sluice files that it exercises are compiled
+# again with the fuzzer's instrumentation, so that libFuzzer sees their
+# coverage; the linker then takes them instead of libopenvswitch's copies.
+#
+#   make fuzz-ofproto-ext                  build, then fuzz for FUZZ_TIME s
+#   make fuzz-ofproto-ext FUZZ_TIME=600
+#
+# The corpus grows in ofproto-ext/fuzz-corpus/ of the build tree, from the
+# seeds in ofproto-ext/fuzz-seeds.txt; a crashing input is written to
+# ofproto-ext/fuzz-artifacts/.  Neither is ever committed.
+FUZZ_CC = clang
+FUZZ_TIME = 60
+FUZZ_SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer $(FUZZ_SANITIZE) \
+	-Wall -Wextra -Wno-sign-compare -Werror
+FUZZ_OBJECTS = \
+	ofproto-ext/fuzz-si-actions.fuzz.o \
+	ofproto-ext/si-actions.fuzz.o \
+	ofproto-ext/si-context.fuzz.o
+$(FUZZ_OBJECTS): $(srcdir)/ofproto-ext/si-actions.h \
+	$(srcdir)/ofproto-ext/si-context.h $(OVS_LIBS)
+ofproto-ext/%.fuzz.o: $(srcdir)/ofproto-ext/%.c
+	@command -v $(FUZZ_CC) > /dev/null || { \
+	  echo "$(FUZZ_CC) not found; on Debian install it with:" \
+	       "apt-get install clang libclang-rt-14-dev" >&2; exit 1; }
+	$(AM_V_CC)$(MKDIR_P) ofproto-ext && \
+	$(FUZZ_CC) $(DEFS) $(AM_CPPFLAGS) $(FUZZ_CFLAGS) \
+	  -fsanitize=fuzzer-no-link -c -o $@ $<
+ofproto-ext/fuzz-si-actions: $(FUZZ_OBJECTS)
+	$(AM_V_CCLD)$(LIBTOOL) --silent --tag=CC --mode=link $(FUZZ_CC) \
+	  $(FUZZ_SANITIZE) -fsanitize=fuzzer -o $@ $(FUZZ_OBJECTS) $(OVS_LIBS)
+CLEANFILES += ofproto-ext/fuzz-si-actions $(FUZZ_OBJECTS)
+
+fuzz-ofproto-ext: ovs-current ofproto-ext/fuzz-si-actions
+	@rm -rf ofproto-ext/fuzz-seeds && \
+	mkdir -p ofproto-ext/fuzz-seeds ofproto-ext/fuzz-corpus \
+	         ofproto-ext/fuzz-artifacts && \
+	sed -e 's/#.*//' -e '/^[[:space:]]*$$/d' \
+	    $(srcdir)/ofproto-ext/fuzz-seeds.txt | \
+	$(PYTHON3) -c 'import sys; [open("ofproto-ext/fuzz-seeds/seed-%d" % i, "wb").write(bytes.fromhex(l)) for i, l in enumerate(sys.stdin)]'
+	./ofproto-ext/fuzz-si-actions -max_total_time=$(FUZZ_TIME) \
+	  -max_len=1024 -print_final_stats=1 \
+	  -artifact_prefix=ofproto-ext/fuzz-artifacts/ \
+	  ofproto-ext/fuzz-corpus ofproto-ext/fuzz-seeds
+.PHONY: fuzz-ofproto-ext
+
+CLEAN_LOCAL += clean-fuzz
+clean-fuzz:
+	rm -rf ofproto-ext/fuzz-seeds ofproto-ext/fuzz-corpus \
+	       ofproto-ext/fuzz-artifacts
+.PHONY: clean-fuzz
