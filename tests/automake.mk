@@ -15,7 +15,8 @@ tests_check_unit_SOURCES = \
 	tests/check-ip-prefix.c \
 	tests/check-nb-util.c \
 	utilities/sluice-cni-proto.c \
-	utilities/sluice-cni-proto.h
+	utilities/sluice-cni-proto.h \
+	tests/check-si-context.c
 tests_check_unit_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_unit_LDADD = lib/libsluice.la $(OVS_LIBS) $(CHECK_LIBS)
 TESTS += tests/check-unit
@@ -26,6 +27,7 @@ TESTSUITE_AT = \
 	tests/testsuite.at \
 	tests/sluice-macros.at \
 	tests/ovs-ext.at \
+	tests/ofproto-ext.at \
 	tests/prepare-ovs.at \
 	tests/sluice-ctl.at \
 	tests/sluice-nbdb.at \
@@ -37,7 +39,8 @@ SYSTEM_TESTSUITE_AT = \
 	tests/system-macros.at \
 	tests/system-foundation.at \
 	tests/system-controller.at \
-	tests/system-cni.at
+	tests/system-cni.at \
+	tests/system-ext.at
 OVS_MACROS_AT = \
 	$(OVS_SRCDIR)/tests/ovs-macros.at \
 	$(OVS_SRCDIR)/tests/ovsdb-macros.at \

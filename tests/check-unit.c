@@ -17,6 +17,7 @@ main(int argc OVS_UNUSED, char *argv[])
     SRunner *sr = srunner_create(ip_prefix_suite());
     srunner_add_suite(sr, nb_util_suite());
     srunner_add_suite(sr, cni_proto_suite());
+    srunner_add_suite(sr, si_context_suite());
     srunner_set_tap(sr, "-");
     srunner_run_all(sr, CK_SILENT);
     int n_failed = srunner_ntests_failed(sr);

@@ -11,5 +11,6 @@
 Suite *ip_prefix_suite(void);
 Suite *nb_util_suite(void);
 Suite *cni_proto_suite(void);
+Suite *si_context_suite(void);
 
 #endif /* check-unit.h */
