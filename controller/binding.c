@@ -4,9 +4,7 @@
 #include <config.h>
 #include "controller/binding.h"
 #include <stdlib.h>
-#include "flow.h"
 #include "lib/sluice-nb-idl.h"
-#include "openvswitch/ofp-port.h"
 #include "openvswitch/vlog.h"
 #include "simap.h"
 #include "sset.h"
@@ -15,15 +13,11 @@
 
 VLOG_DEFINE_THIS_MODULE(binding);
 
-/* A port waiting to be reported up. */
-struct pending_up {
-    struct hmap_node node;      /* In binding_acks 'pending_up'. */
-    struct uuid port;           /* The port's UUID. */
-    uint64_t seq;               /* The put that contains its flows. */
+/* A bound port that is not yet claimed and up. */
+struct unreported {
+    uint64_t seq;               /* The put that contains its flows, or 0 if
+                                 * none yet. */
 };
-
-static struct pending_up *find_pending(const struct binding_acks *,
-                                       const struct uuid *);
 
 /* Returns the northbound port named 'name', through index 'by_name', or
  * NULL. */
@@ -41,7 +35,9 @@ binding_find_port(struct ovsdb_idl_index *by_name, const char *name)
 void
 binding_acks_init(struct binding_acks *acks)
 {
-    hmap_init(&acks->pending_up);
+    shash_init(&acks->unreported);
+    sset_init(&acks->gone);
+    sset_init(&acks->unclaimed);
     acks->pending_cfg = 0;
     acks->pending_cfg_seq = 0;
 }
@@ -50,36 +46,118 @@ binding_acks_init(struct binding_acks *acks)
 void
 binding_acks_destroy(struct binding_acks *acks)
 {
-    struct pending_up *p;
+    shash_destroy_free_data(&acks->unreported);
+    sset_destroy(&acks->gone);
+    sset_destroy(&acks->unclaimed);
+}
 
-    HMAP_FOR_EACH_POP (p, node, &acks->pending_up) {
-        free(p);
+/* Brings the set of ports to report up to date for port 'name', which
+ * 'bindings' may or may not bind. */
+static void
+update_one(struct binding_acks *acks, struct ovsdb_idl_index *by_name,
+           const struct simap *bindings, const struct nbrec_chassis *chassis,
+           const char *name)
+{
+    const struct nbrec_port *port = binding_find_port(by_name, name);
+    bool bound = simap_contains(bindings, name);
+    bool claimed = port && port->chassis == chassis;
+    bool done = claimed && port->n_up && port->up[0];
+    bool want = bound && port && !done;
+
+    if (bound && !claimed) {
+        sset_add(&acks->unclaimed, name);
+    } else {
+        sset_find_and_delete(&acks->unclaimed, name);
     }
-    hmap_destroy(&acks->pending_up);
+
+    struct unreported *u = shash_find_data(&acks->unreported, name);
+    if (want) {
+        /* Whatever changed, only a put from now on has the port's current
+         * flows. */
+        if (!u) {
+            u = xmalloc(sizeof *u);
+            shash_add(&acks->unreported, name, u);
+        }
+        u->seq = 0;
+    } else if (u) {
+        free(shash_find_and_delete(&acks->unreported, name));
+    }
+}
+
+/* Brings the set of ports to report up to date with what changed: the
+ * bound ports named in 'changed' and the northbound ports changed since the
+ * last track clear in 'nb', or, if 'all', every bound port.  The ports
+ * named in 'gone' lost their switch ports. */
+void
+binding_update(struct binding_acks *acks, struct ovsdb_idl *nb,
+               struct ovsdb_idl_index *by_name, const struct simap *bindings,
+               const struct sset *changed, const struct sset *gone, bool all,
+               const struct nbrec_chassis *chassis)
+{
+    const char *name;
+    SSET_FOR_EACH (name, gone) {
+        sset_add(&acks->gone, name);
+    }
+    SSET_FOR_EACH (name, changed) {
+        if (simap_contains(bindings, name)) {
+            sset_find_and_delete(&acks->gone, name);
+        }
+    }
+
+    if (all) {
+        shash_clear_free_data(&acks->unreported);
+        sset_clear(&acks->unclaimed);
+        const struct simap_node *node;
+        SIMAP_FOR_EACH (node, bindings) {
+            update_one(acks, by_name, bindings, chassis, node->name);
+        }
+        return;
+    }
+
+    SSET_FOR_EACH (name, changed) {
+        update_one(acks, by_name, bindings, chassis, name);
+    }
+    /* A port's flows need its network's row: once one arrives, only a put
+     * from now on has them complete. */
+    const struct nbrec_network *net;
+    NBREC_NETWORK_FOR_EACH_TRACKED (net, nb) {
+        if (nbrec_network_is_new(net)) {
+            struct shash_node *node;
+            SHASH_FOR_EACH (node, &acks->unreported) {
+                struct unreported *u = node->data;
+                u->seq = 0;
+            }
+            break;
+        }
+    }
+
+    const struct nbrec_port *port;
+    NBREC_PORT_FOR_EACH_TRACKED (port, nb) {
+        if (nbrec_port_is_new(port) || nbrec_port_is_deleted(port)
+            || nbrec_port_is_updated(port, NBREC_PORT_COL_NAME)
+            || nbrec_port_is_updated(port, NBREC_PORT_COL_NETWORK)
+            || nbrec_port_is_updated(port, NBREC_PORT_COL_CHASSIS)
+            || nbrec_port_is_updated(port, NBREC_PORT_COL_UP)) {
+            update_one(acks, by_name, bindings, chassis, port->name);
+        }
+    }
 }
 
 /* Records that put 'put_seq' contains the flows of every bound port and the
  * configuration numbered 'nb_cfg': once the switch acknowledges it, the
  * ports that are not up yet can be reported up, and 'nb_cfg' as applied. */
 void
-binding_note_put(struct binding_acks *acks, struct ovsdb_idl_index *by_name,
-                 const struct simap *bindings, int64_t nb_cfg,
-                 uint64_t put_seq)
+binding_note_put(struct binding_acks *acks, int64_t nb_cfg, uint64_t put_seq)
 {
     if (!put_seq) {
         return;
     }
 
-    const struct simap_node *node;
-    SIMAP_FOR_EACH (node, bindings) {
-        const struct nbrec_port *port = binding_find_port(by_name,
-                                                          node->name);
-        if (port && port->network && !(port->n_up && port->up[0])
-            && !find_pending(acks, &port->header_.uuid)) {
-            struct pending_up *p = xmalloc(sizeof *p);
-            p->port = port->header_.uuid;
-            p->seq = put_seq;
-            hmap_insert(&acks->pending_up, &p->node, uuid_hash(&p->port));
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &acks->unreported) {
+        struct unreported *u = node->data;
+        if (!u->seq) {
+            u->seq = put_seq;
         }
     }
     if (nb_cfg > acks->pending_cfg) {
@@ -91,51 +169,46 @@ binding_note_put(struct binding_acks *acks, struct ovsdb_idl_index *by_name,
 /* Writes to the northbound database, in 'txn', what this chassis has to
  * say: it claims its bound ports, reports up those whose flows the switch
  * has acknowledged (puts up to 'acked_seq'), reports down those whose
- * interfaces are 'gone', and acknowledges the configuration number. */
+ * switch ports are gone, and acknowledges the configuration number. */
 void
 binding_report(struct binding_acks *acks, struct ovsdb_idl_txn *txn,
-               struct ovsdb_idl *nb, struct ovsdb_idl_index *by_name,
-               const struct simap *bindings, const struct sset *gone,
+               struct ovsdb_idl_index *by_name,
                const struct nbrec_chassis *chassis, uint64_t acked_seq)
 {
     if (!txn || !chassis) {
         return;
     }
 
-    const struct simap_node *node;
-    SIMAP_FOR_EACH (node, bindings) {
+    static const bool up = true, down = false;
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &acks->unreported) {
+        struct unreported *u = node->data;
         const struct nbrec_port *port = binding_find_port(by_name,
                                                           node->name);
-        if (port && port->chassis != chassis) {
+        if (!port) {
+            continue;
+        }
+        if (port->chassis != chassis) {
             VLOG_INFO("claiming port %s (was %s)", port->name,
                       port->chassis ? port->chassis->name : "unbound");
             nbrec_port_set_chassis(port, chassis);
         }
-    }
-
-    static const bool up = true, down = false;
-    struct pending_up *p;
-    HMAP_FOR_EACH_SAFE (p, node, &acks->pending_up) {
-        if (p->seq > acked_seq) {
-            continue;
-        }
-        const struct nbrec_port *port = nbrec_port_get_for_uuid(nb, &p->port);
-        if (port && simap_find(bindings, port->name)) {
+        if (u->seq && u->seq <= acked_seq && port->network
+            && !(port->n_up && port->up[0])) {
             VLOG_INFO("port %s is up", port->name);
             nbrec_port_set_up(port, &up, 1);
         }
-        hmap_remove(&acks->pending_up, &p->node);
-        free(p);
     }
 
     const char *name;
-    SSET_FOR_EACH (name, gone) {
+    SSET_FOR_EACH (name, &acks->gone) {
         const struct nbrec_port *port = binding_find_port(by_name, name);
         if (port && port->chassis == chassis && port->n_up && port->up[0]) {
-            VLOG_INFO("port %s is down: its interface is gone", name);
+            VLOG_INFO("port %s is down: its switch port is gone", name);
             nbrec_port_set_up(port, &down, 1);
         }
     }
+    sset_clear(&acks->gone);
 
     if (acks->pending_cfg_seq && acks->pending_cfg_seq <= acked_seq) {
         if (chassis->nb_cfg != acks->pending_cfg) {
@@ -144,17 +217,4 @@ binding_report(struct binding_acks *acks, struct ovsdb_idl_txn *txn,
         }
         acks->pending_cfg_seq = 0;
     }
-}
-
-static struct pending_up *
-find_pending(const struct binding_acks *acks, const struct uuid *uuid)
-{
-    struct pending_up *p;
-
-    HMAP_FOR_EACH_WITH_HASH (p, node, uuid_hash(uuid), &acks->pending_up) {
-        if (uuid_equals(&p->port, uuid)) {
-            return p;
-        }
-    }
-    return NULL;
 }

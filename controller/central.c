@@ -85,7 +85,8 @@ bool
 central_read_switch(struct switch_ctx *sw, struct ovsdb_idl *nb)
 {
     uint64_t dpid = ofctrl_get_datapath_id(sw->ofctrl);
-    const struct simap *ports = ofctrl_get_ports(sw->ofctrl);
+    uint64_t seqno;
+    const struct simap *ports = ofctrl_get_ports(sw->ofctrl, &seqno);
     if (!dpid || !ports) {
         return false;
     }
@@ -103,12 +104,15 @@ central_read_switch(struct switch_ctx *sw, struct ovsdb_idl *nb)
     }
     switch_ports_set_chassis(&sw->ports, name);
 
-    switch_ports_clear(&sw->ports);
-    const struct simap_node *n;
-    SIMAP_FOR_EACH (n, ports) {
-        ofp_port_t ofport = u16_to_ofp(n->data);
-        if (!switch_ports_add_named(&sw->ports, n->name, ofport)) {
-            simap_put(&sw->ports.bindings, n->name, n->data);
+    if (seqno != sw->source_seqno) {
+        sw->source_seqno = seqno;
+        switch_ports_clear(&sw->ports);
+        const struct simap_node *n;
+        SIMAP_FOR_EACH (n, ports) {
+            ofp_port_t ofport = u16_to_ofp(n->data);
+            if (!switch_ports_add_named(&sw->ports, n->name, ofport)) {
+                simap_put(&sw->ports.bindings, n->name, n->data);
+            }
         }
     }
     return ch != NULL;

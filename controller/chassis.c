@@ -311,11 +311,14 @@ chassis_ovs_bridge_ready(struct ovsdb_idl *idl,
 
 /* Makes 'sp' describe the integration bridge as the local database has it:
  * this chassis, its tunnel and patch ports, and the interfaces bound to
- * northbound ports by external_ids:sluice-port.  Interfaces without a valid
- * OpenFlow port number yet are left out. */
+ * northbound ports by external_ids:sluice-port.  An interface's OpenFlow
+ * port number comes from 'of_ports' (port name -> number, as the switch
+ * itself reports them over OpenFlow), which knows a new port as soon as
+ * the switch adds it, or else from the database, which learns it later;
+ * interfaces without a valid number in either are left out. */
 void
 chassis_ovs_ports(struct ovsdb_idl *idl, const struct chassis_config *cfg,
-                  struct switch_ports *sp)
+                  const struct simap *of_ports, struct switch_ports *sp)
 {
     const struct ovsrec_bridge *br = find_bridge(idl, cfg->bridge);
 
@@ -325,11 +328,19 @@ chassis_ovs_ports(struct ovsdb_idl *idl, const struct chassis_config *cfg,
         const struct ovsrec_port *port = br->ports[i];
         for (size_t j = 0; j < port->n_interfaces; j++) {
             const struct ovsrec_interface *iface = port->interfaces[j];
-            if (!iface->n_ofport || iface->ofport[0] <= 0
-                || iface->ofport[0] >= ofp_to_u16(OFPP_MAX)) {
+            const struct simap_node *of = (of_ports
+                                           ? simap_find(of_ports, iface->name)
+                                           : NULL);
+            ofp_port_t ofport;
+            if (of) {
+                ofport = u16_to_ofp(of->data);
+            } else if (iface->n_ofport && iface->ofport[0] > 0
+                       && iface->ofport[0] < ofp_to_u16(OFPP_MAX)) {
+                ofport = u16_to_ofp(iface->ofport[0]);
+            } else {
                 continue;
             }
-            ofp_port_t ofport = u16_to_ofp(iface->ofport[0]);
+
             const char *bound = smap_get(&iface->external_ids, "sluice-port");
             if (bound) {
                 simap_put(&sp->bindings, bound, ofp_to_u16(ofport));

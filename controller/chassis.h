@@ -51,7 +51,7 @@ void chassis_ovs_run(struct ovsdb_idl_txn *, struct ovsdb_idl *,
 bool chassis_ovs_bridge_ready(struct ovsdb_idl *,
                               const struct chassis_config *);
 void chassis_ovs_ports(struct ovsdb_idl *, const struct chassis_config *,
-                       struct switch_ports *);
+                       const struct simap *of_ports, struct switch_ports *);
 
 const struct nbrec_chassis *chassis_nb_run(struct ovsdb_idl_txn *,
                                            struct ovsdb_idl *,

@@ -120,6 +120,19 @@ flow_engine_format_stats(struct flow_engine *fe, struct ds *s)
     engine_format_stats(nodes, ARRAY_SIZE(nodes), s);
 }
 
+/* Adds to 'nets' the UUIDs of the networks that have local ports. */
+void
+flow_engine_local_nets(const struct flow_engine *fe, struct uuidset *nets)
+{
+    const struct net_members *m;
+
+    HMAP_FOR_EACH (m, node, &fe->flows_state.nets) {
+        if (!simap_is_empty(&m->local)) {
+            uuidset_insert(nets, &m->net);
+        }
+    }
+}
+
 /* The 'local' node. */
 
 static const struct nbrec_chassis *
@@ -147,7 +160,13 @@ local_run(struct engine_node *node)
     sset_clear(&ls->changed);
     sset_clear(&ls->gone);
 
+    /* The chassis row may come or go with the northbound database; the
+     * ports change only with the switch. */
     const struct nbrec_chassis *chassis = find_chassis(ls->nb, sp->chassis);
+    if (chassis == ls->chassis && sp->seqno == ls->input_seqno) {
+        return false;
+    }
+    ls->input_seqno = sp->seqno;
     if (chassis != ls->chassis
         || !nullable_string_is_equal(sp->chassis, ls->chassis_name)
         || memcmp(sp->tunnel_ports, ls->tunnel_ports,
@@ -271,6 +290,62 @@ flows_handle_local(struct engine_node *node, struct engine_node *input)
     return ENGINE_HANDLED_UPDATED;
 }
 
+/* Returns true if the change to chassis 'ch' can change flows: not, for
+ * example, a new configuration number that it acknowledges. */
+static bool
+chassis_flows_changed(const struct nbrec_chassis *ch)
+{
+    return (nbrec_chassis_is_new(ch) || nbrec_chassis_is_deleted(ch)
+            || nbrec_chassis_is_updated(ch, NBREC_CHASSIS_COL_ENCAP_IP)
+            || nbrec_chassis_is_updated(ch, NBREC_CHASSIS_COL_ENCAP_TYPES));
+}
+
+/* Returns true if the change to network 'net' can change flows: not, for
+ * example, a new count of allocated addresses, which every port added with
+ * an allocated address brings. */
+static bool
+network_flows_changed(const struct nbrec_network *net)
+{
+    static const enum nbrec_network_column_id columns[] = {
+        NBREC_NETWORK_COL_TYPE, NBREC_NETWORK_COL_VNI,
+        NBREC_NETWORK_COL_VLAN, NBREC_NETWORK_COL_PHYSICAL_NETWORK,
+        NBREC_NETWORK_COL_SUBNETS, NBREC_NETWORK_COL_GATEWAYS,
+        NBREC_NETWORK_COL_ROUTER,
+    };
+
+    if (nbrec_network_is_new(net) || nbrec_network_is_deleted(net)) {
+        return true;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(columns); i++) {
+        if (nbrec_network_is_updated(net, columns[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Returns true if the change to port 'port' can change flows.  (A port is
+ * also reported changed, with no column changed, when a row that it refers
+ * to changes, such as its network's count of allocated addresses.) */
+static bool
+port_flows_changed(const struct nbrec_port *port)
+{
+    static const enum nbrec_port_column_id columns[] = {
+        NBREC_PORT_COL_NAME, NBREC_PORT_COL_NETWORK, NBREC_PORT_COL_CHASSIS,
+        NBREC_PORT_COL_MAC, NBREC_PORT_COL_IPS, NBREC_PORT_COL_PORT_SECURITY,
+    };
+
+    if (nbrec_port_is_new(port) || nbrec_port_is_deleted(port)) {
+        return true;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(columns); i++) {
+        if (nbrec_port_is_updated(port, columns[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static enum engine_handled
 flows_handle_nb(struct engine_node *node, struct engine_node *input)
 {
@@ -288,6 +363,9 @@ flows_handle_nb(struct engine_node *node, struct engine_node *input)
             if (nbrec_chassis_is_new(ch) || nbrec_chassis_is_deleted(ch)) {
                 return ENGINE_UNHANDLED;
             }
+            continue;
+        }
+        if (!chassis_flows_changed(ch)) {
             continue;
         }
         flow_table_remove_owner(&fs->table, &ch->header_.uuid);
@@ -308,11 +386,14 @@ flows_handle_nb(struct engine_node *node, struct engine_node *input)
     const struct nbrec_network *net;
     bool nets_changed = false;
     NBREC_NETWORK_FOR_EACH_TRACKED (net, nb) {
-        nets_changed = true;
-        if (nbrec_network_is_deleted(net)) {
-            flow_table_remove_owner(&fs->table, &net->header_.uuid);
+        if (!network_flows_changed(net)) {
             continue;
         }
+        if (nbrec_network_is_deleted(net)) {
+            /* Its ports, if any remain, lose their flows. */
+            return ENGINE_UNHANDLED;
+        }
+        nets_changed = true;
         const struct nbrec_port *port;
         NBREC_PORT_FOR_EACH (port, nb) {
             if (port->network == net) {
@@ -332,7 +413,9 @@ flows_handle_nb(struct engine_node *node, struct engine_node *input)
 
     const struct nbrec_port *port;
     NBREC_PORT_FOR_EACH_TRACKED (port, nb) {
-        flows_update_port(fs, ls, port, nbrec_port_is_deleted(port));
+        if (port_flows_changed(port)) {
+            flows_update_port(fs, ls, port, nbrec_port_is_deleted(port));
+        }
     }
 
     flows_update_nets(fs, ls);

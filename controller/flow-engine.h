@@ -36,6 +36,7 @@ struct local_state {
     struct ovsdb_idl *nb;
     const struct switch_ports *input;   /* The switch, as the caller sees it
                                          * now. */
+    uint64_t input_seqno;       /* 'input''s seqno when last read. */
 
     /* The switch, as the flows account for it. */
     const struct nbrec_chassis *chassis;
@@ -74,5 +75,6 @@ void flow_engine_destroy(struct flow_engine *);
 void flow_engine_run(struct flow_engine *, const struct switch_ports *,
                      bool force_recompute);
 void flow_engine_format_stats(struct flow_engine *, struct ds *);
+void flow_engine_local_nets(const struct flow_engine *, struct uuidset *);
 
 #endif /* flow-engine.h */

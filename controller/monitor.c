@@ -9,7 +9,7 @@
 #include "openvswitch/hmap.h"
 #include "ovsdb-data.h"
 #include "ovsdb-idl.h"
-#include "simap.h"
+#include "sset.h"
 #include "util.h"
 #include "uuidset.h"
 
@@ -54,10 +54,13 @@ monitor_register(struct ovsdb_idl *nb, bool conditional)
     ovsdb_idl_condition_destroy(&none);
 }
 
-/* Brings the conditions of 'nb' up to date with this chassis' 'bindings'
- * (local port name -> OpenFlow port).  The database server then sends what
- * the new conditions add, and the next call may widen them further (the
- * routers of newly received networks, and so on).
+/* Brings the conditions of 'nb' up to date with what this chassis has:
+ * the ports that it claimed, the bound ports that it has not claimed yet
+ * (by name, in 'unclaimed'), and the networks of its bound ports
+ * ('local_nets').  The database server then sends what the new conditions
+ * add, and the next call may widen them further (the routers of newly
+ * received networks, and so on).  The work is proportional to those sets
+ * and to the number of networks received, not to the number of ports.
  *
  * Returns the condition sequence number at which 'nb' will hold what these
  * conditions select: once ovsdb_idl_get_condition_seqno() reaches it and a
@@ -65,34 +68,30 @@ monitor_register(struct ovsdb_idl *nb, bool conditional)
 unsigned int
 monitor_update(struct ovsdb_idl *nb, struct ovsdb_idl_index *by_name,
                const struct nbrec_chassis *chassis,
-               const struct simap *bindings)
+               const struct sset *unclaimed, const struct uuidset *local_nets)
 {
     struct ovsdb_idl_condition ports = OVSDB_IDL_CONDITION_INIT(&ports);
     struct ovsdb_idl_condition networks = OVSDB_IDL_CONDITION_INIT(&networks);
     struct ovsdb_idl_condition routers = OVSDB_IDL_CONDITION_INIT(&routers);
-    struct uuidset local_nets = UUIDSET_INITIALIZER(&local_nets);
+    struct uuidset nets = UUIDSET_INITIALIZER(&nets);
 
-    /* This chassis' ports, by interface and by claim, and their networks. */
-    const struct simap_node *node;
-    SIMAP_FOR_EACH (node, bindings) {
-        nbrec_port_add_clause_name(&ports, OVSDB_F_EQ, node->name);
-        add_local_port_network(&local_nets,
-                               binding_find_port(by_name, node->name));
-    }
+    /* This chassis' ports, by claim and by name, and their networks. */
     if (chassis) {
         nbrec_port_add_clause_chassis(&ports, OVSDB_F_EQ,
                                       &chassis->header_.uuid);
-        const struct nbrec_port *port;
-        NBREC_PORT_FOR_EACH (port, nb) {
-            if (port->chassis == chassis) {
-                add_local_port_network(&local_nets, port);
-            }
-        }
+    }
+    const char *name;
+    SSET_FOR_EACH (name, unclaimed) {
+        nbrec_port_add_clause_name(&ports, OVSDB_F_EQ, name);
+        add_local_port_network(&nets, binding_find_port(by_name, name));
+    }
+    const struct uuidset_node *n;
+    UUIDSET_FOR_EACH (n, local_nets) {
+        uuidset_insert(&nets, &n->uuid);
     }
 
     /* Those networks, their routers, and the routers' other networks. */
-    const struct uuidset_node *n;
-    UUIDSET_FOR_EACH (n, &local_nets) {
+    UUIDSET_FOR_EACH (n, &nets) {
         add_uuid_clause(&networks, &n->uuid);
         const struct nbrec_network *net
             = flows_find_network(nb, &n->uuid);
@@ -124,7 +123,7 @@ monitor_update(struct ovsdb_idl *nb, struct ovsdb_idl_index *by_name,
     ovsdb_idl_condition_destroy(&ports);
     ovsdb_idl_condition_destroy(&networks);
     ovsdb_idl_condition_destroy(&routers);
-    uuidset_destroy(&local_nets);
+    uuidset_destroy(&nets);
     return seqno;
 }
 

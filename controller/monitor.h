@@ -15,12 +15,14 @@
 struct nbrec_chassis;
 struct ovsdb_idl;
 struct ovsdb_idl_index;
-struct simap;
+struct sset;
+struct uuidset;
 
 void monitor_register(struct ovsdb_idl *, bool conditional);
 unsigned int monitor_update(struct ovsdb_idl *,
                             struct ovsdb_idl_index *by_name,
                             const struct nbrec_chassis *,
-                            const struct simap *);
+                            const struct sset *unclaimed,
+                            const struct uuidset *local_nets);
 
 #endif /* monitor.h */

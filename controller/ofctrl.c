@@ -73,6 +73,7 @@ struct ofctrl {
     ovs_be32 port_desc_xid;     /* Port description request, while its
                                  * reply is incomplete. */
     bool ports_known;           /* The port description reply is complete. */
+    uint64_t ports_seqno;       /* Changes whenever 'ports' does. */
 
     uint64_t n_puts;            /* Bundles sent. */
     uint64_t n_flow_mods;       /* Flow mods sent in them. */
@@ -180,11 +181,21 @@ ofctrl_run(struct ofctrl *ofctrl)
         }
 
         /* Ask who the switch is and which ports it has; port status
-         * messages keep the ports up to date from then on. */
+         * messages keep the ports up to date from then on.  (A nonzero
+         * miss_send_len makes the switch send them on its management
+         * socket too.) */
         ofctrl->datapath_id = 0;
         simap_clear(&ofctrl->ports);
         ofctrl->ports_known = false;
+        ofctrl->ports_seqno++;
         if (rconn_is_connected(ofctrl->rconn)) {
+            struct ofputil_switch_config sc = {
+                .frag = OFPUTIL_FRAG_NORMAL,
+                .invalid_ttl_to_controller = -1,
+                .miss_send_len = UINT16_MAX,
+            };
+            rconn_send(ofctrl->rconn,
+                       ofputil_encode_set_config(&sc, OFCTRL_VERSION), NULL);
             rconn_send(ofctrl->rconn,
                        ofpraw_alloc(OFPRAW_OFPT_FEATURES_REQUEST,
                                     OFCTRL_VERSION, 0), NULL);
@@ -239,10 +250,12 @@ ofctrl_get_datapath_id(const struct ofctrl *ofctrl)
 }
 
 /* Returns the switch's ports, port name -> OpenFlow port number, or NULL
- * until the switch has described all of them. */
+ * until the switch has described all of them.  Stores in '*seqno' a number
+ * that changes whenever they do. */
 const struct simap *
-ofctrl_get_ports(const struct ofctrl *ofctrl)
+ofctrl_get_ports(const struct ofctrl *ofctrl, uint64_t *seqno)
 {
+    *seqno = ofctrl->ports_seqno;
     return ofctrl->ports_known ? &ofctrl->ports : NULL;
 }
 
@@ -578,6 +591,7 @@ handle_port_desc_reply(struct ofctrl *ofctrl, const struct ofp_header *oh)
     if (!ofpmp_more(oh)) {
         ofctrl->ports_known = true;
     }
+    ofctrl->ports_seqno++;
 }
 
 /* Keeps the ports up to date with a port status message. */
@@ -600,4 +614,5 @@ handle_port_status(struct ofctrl *ofctrl, const struct ofp_header *oh)
     if (ps.reason != OFPPR_DELETE) {
         simap_put(&ofctrl->ports, ps.desc.name, ofp_to_u16(ps.desc.port_no));
     }
+    ofctrl->ports_seqno++;
 }

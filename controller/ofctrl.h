@@ -34,7 +34,8 @@ void ofctrl_wait(struct ofctrl *);
 bool ofctrl_is_connected(const struct ofctrl *);
 bool ofctrl_is_alive(const struct ofctrl *);
 uint64_t ofctrl_get_datapath_id(const struct ofctrl *);
-const struct simap *ofctrl_get_ports(const struct ofctrl *);
+const struct simap *ofctrl_get_ports(const struct ofctrl *,
+                                    uint64_t *seqno);
 uint64_t ofctrl_put(struct ofctrl *, struct flow_table *);
 void ofctrl_force_full_sync(struct ofctrl *);
 uint64_t ofctrl_get_acked(const struct ofctrl *);

@@ -40,6 +40,7 @@
 #include "stream.h"
 #include "unixctl.h"
 #include "util.h"
+#include "uuidset.h"
 
 VLOG_DEFINE_THIS_MODULE(sluice_controller);
 
@@ -55,6 +56,8 @@ struct controller {
     struct chassis_config cfg;
     char *cfg_error;                    /* What the configuration lacks. */
     bool monitoring_complete;           /* First full view received. */
+    unsigned int expected_cond_seqno;   /* When the conditions are met. */
+    unsigned int ovs_seqno;             /* Local database last read. */
 
     /* A central controller. */
     struct pvconn *listener;            /* NULL for a chassis' own. */
@@ -208,14 +211,30 @@ run_chassis(struct controller *c)
         return;
     }
 
-    chassis_ovs_ports(ovs, &c->cfg, &sw->ports);
+    uint64_t of_seqno;
+    const struct simap *of_ports = ofctrl_get_ports(sw->ofctrl, &of_seqno);
+    if (ovsdb_idl_get_seqno(ovs) != c->ovs_seqno
+        || of_seqno != sw->source_seqno) {
+        c->ovs_seqno = ovsdb_idl_get_seqno(ovs);
+        sw->source_seqno = of_seqno;
+        chassis_ovs_ports(ovs, &c->cfg, of_ports, &sw->ports);
+    }
     switch_ctx_run(sw);
-    ovsdb_idl_track_clear(nb);
 
-    unsigned int expected = monitor_update(nb, c->port_by_name, chassis,
-                                           &sw->ports.bindings);
+    /* The conditions depend on the switch's ports and on northbound rows:
+     * they change only when those do. */
+    if (engine_node_updated(&sw->engine.local)
+        || engine_node_updated(&sw->engine.nb)) {
+        struct uuidset local_nets = UUIDSET_INITIALIZER(&local_nets);
+        flow_engine_local_nets(&sw->engine, &local_nets);
+        c->expected_cond_seqno = monitor_update(nb, c->port_by_name, chassis,
+                                                &sw->acks.unclaimed,
+                                                &local_nets);
+        uuidset_destroy(&local_nets);
+    }
+    ovsdb_idl_track_clear(nb);
     if (!c->monitoring_complete && chassis
-        && ovsdb_idl_get_condition_seqno(nb) == expected) {
+        && ovsdb_idl_get_condition_seqno(nb) == c->expected_cond_seqno) {
         /* The northbound rows this chassis needs have all arrived, so the
          * flows are complete: the first put may replace the switch's
          * flows, as after a restart, without a moment of missing flows. */
@@ -248,6 +267,7 @@ reconfigure(struct controller *c)
     LIST_FOR_EACH (sw, list_node, &c->switches) {
         sw->force_recompute = true;
     }
+    c->ovs_seqno = 0;
 }
 
 /* One iteration of the main loop of a central controller. */

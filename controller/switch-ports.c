@@ -19,6 +19,7 @@ static const char *const tunnel_names[N_ENCAPS] = {
 void
 switch_ports_init(struct switch_ports *sp)
 {
+    sp->seqno = 0;
     sp->chassis = NULL;
     simap_init(&sp->physnets);
     simap_init(&sp->bindings);
@@ -33,10 +34,11 @@ switch_ports_destroy(struct switch_ports *sp)
     simap_destroy(&sp->bindings);
 }
 
-/* Forgets every port, but not the chassis. */
+/* Forgets every port, but not the chassis, to be filled in again. */
 void
 switch_ports_clear(struct switch_ports *sp)
 {
+    sp->seqno++;
     for (int e = 0; e < N_ENCAPS; e++) {
         sp->tunnel_ports[e] = OFPP_NONE;
     }
@@ -48,6 +50,7 @@ void
 switch_ports_set_chassis(struct switch_ports *sp, const char *chassis)
 {
     if (!nullable_string_is_equal(sp->chassis, chassis)) {
+        sp->seqno++;
         free(sp->chassis);
         sp->chassis = nullable_xstrdup(chassis);
     }

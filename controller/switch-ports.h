@@ -18,6 +18,7 @@
 #include "simap.h"
 
 struct switch_ports {
+    uint64_t seqno;             /* Changes whenever the rest may have. */
     char *chassis;              /* Chassis name, NULL if not known yet. */
     ofp_port_t tunnel_ports[N_ENCAPS];  /* OFPP_NONE if missing. */
     struct simap physnets;      /* Physical network -> patch port. */

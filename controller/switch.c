@@ -40,12 +40,18 @@ switch_ctx_destroy(struct switch_ctx *sw)
     }
 }
 
-/* Brings the desired flows up to date with the northbound database's
- * changes and with the switch's ports. */
+/* Brings the desired flows, and what remains to be reported about the
+ * switch's ports, up to date with the northbound database's changes (which
+ * must not have been cleared yet) and with the switch's ports. */
 void
 switch_ctx_run(struct switch_ctx *sw)
 {
+    const struct local_state *ls = &sw->engine.local_state;
+
     flow_engine_run(&sw->engine, &sw->ports, sw->force_recompute);
+    binding_update(&sw->acks, ls->nb, sw->engine.flows_state.port_by_name,
+                   &ls->bindings, &ls->changed, &ls->gone,
+                   sw->force_recompute || ls->identity_changed, ls->chassis);
     sw->force_recompute = false;
 }
 
@@ -59,10 +65,9 @@ switch_ctx_put(struct switch_ctx *sw, struct ovsdb_idl_txn *nb_txn,
     const struct nbrec_nb_global *g = nbrec_nb_global_first(nb);
 
     uint64_t put_seq = ofctrl_put(sw->ofctrl, &sw->engine.flows_state.table);
-    binding_note_put(&sw->acks, port_by_name, &ls->bindings,
-                     g ? g->nb_cfg : 0, put_seq);
-    binding_report(&sw->acks, nb_txn, nb, port_by_name, &ls->bindings,
-                   &ls->gone, ls->chassis, ofctrl_get_acked(sw->ofctrl));
+    binding_note_put(&sw->acks, g ? g->nb_cfg : 0, put_seq);
+    binding_report(&sw->acks, nb_txn, port_by_name, ls->chassis,
+                   ofctrl_get_acked(sw->ofctrl));
 }
 
 /* Appends to 's' a description of the switch's state. */

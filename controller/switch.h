@@ -26,7 +26,9 @@ struct switch_ctx {
     struct ovs_list list_node;  /* In the controller's switches. */
     char *name;                 /* For logs and unixctl. */
     struct ofctrl *ofctrl;
-    struct switch_ports ports;  /* Kept up to date by the owner. */
+    struct switch_ports ports;  /* Kept up to date by the owner... */
+    uint64_t source_seqno;      /* ...who may note here the version of its
+                                 * source that 'ports' reflects. */
     struct flow_engine engine;
     struct binding_acks acks;
     bool force_recompute;       /* At the next switch_ctx_run(). */
