@@ -26,13 +26,15 @@ TESTSUITE_AT = \
 	tests/prepare-ovs.at \
 	tests/sluice-ctl.at \
 	tests/sluice-nbdb.at \
-	tests/sluice-controller.at
+	tests/sluice-controller.at \
+	tests/sluice-si.at
 SYSTEM_TESTSUITE_AT = \
 	tests/system-testsuite.at \
 	tests/sluice-macros.at \
 	tests/system-macros.at \
 	tests/system-foundation.at \
-	tests/system-controller.at
+	tests/system-controller.at \
+	tests/system-si.at
 OVS_MACROS_AT = \
 	$(OVS_SRCDIR)/tests/ovs-macros.at \
 	$(OVS_SRCDIR)/tests/ovsdb-macros.at \
