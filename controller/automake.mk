@@ -24,6 +24,18 @@ controller_sluice_controller_SOURCES = \
 	controller/ofctrl.c \
 	controller/ofctrl.h \
 	controller/pipeline.h \
+	controller/si.c \
+	controller/si.h \
+	controller/si-flows.c \
+	controller/si-flows.h \
+	controller/si-health.c \
+	controller/si-health.h \
+	controller/si-ids.c \
+	controller/si-ids.h \
+	controller/si-packet.c \
+	controller/si-packet.h \
+	controller/si-stats.c \
+	controller/si-stats.h \
 	controller/sluice-controller.c \
 	controller/switch.c \
 	controller/switch.h \

@@ -10,6 +10,7 @@
 #include "flow.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/ofp-port.h"
+#include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "simap.h"
 #include "util.h"
@@ -27,7 +28,7 @@ static const struct ovsrec_port *find_port(const struct ovsrec_bridge *,
                                            const char *name);
 static void ensure_port(struct ovsdb_idl_txn *, const struct ovsrec_bridge *,
                         const char *name, const char *type,
-                        const struct smap *options);
+                        const struct smap *options, const struct smap *bfd);
 static void remove_port(const struct ovsrec_bridge *,
                         const struct ovsrec_port *);
 
@@ -86,6 +87,7 @@ chassis_config_read(struct chassis_config *cfg,
     new.datapath_type = xstrdup(smap_get_def(ids, "sluice-datapath-type",
                                              ""));
     new.set_local_ip = smap_get_bool(ids, "sluice-set-local-ip", false);
+    new.underlay_mtu = smap_get_int(ids, "sluice-underlay-mtu", 1500);
 
     struct sset mappings = SSET_INITIALIZER(&mappings);
     const char *m;
@@ -168,6 +170,7 @@ chassis_config_equal(const struct chassis_config *a,
             && nullable_string_is_equal(a->bridge, b->bridge)
             && nullable_string_is_equal(a->datapath_type, b->datapath_type)
             && a->set_local_ip == b->set_local_ip
+            && a->underlay_mtu == b->underlay_mtu
             && smap_equal(&a->physnets, &b->physnets));
 }
 
@@ -197,14 +200,30 @@ chassis_ovs_register(struct ovsdb_idl *idl)
     ovsdb_idl_add_column(idl, &ovsrec_interface_col_options);
     ovsdb_idl_add_column(idl, &ovsrec_interface_col_ofport);
     ovsdb_idl_add_column(idl, &ovsrec_interface_col_external_ids);
+    ovsdb_idl_add_column(idl, &ovsrec_interface_col_bfd);
+    ovsdb_idl_add_column(idl, &ovsrec_interface_col_bfd_status);
+}
+
+/* Frees 'cp'. */
+void
+chassis_port_destroy(struct chassis_port *cp)
+{
+    if (cp) {
+        free(cp->type);
+        smap_destroy(&cp->options);
+        smap_destroy(&cp->bfd);
+        free(cp);
+    }
 }
 
 /* Makes the part of the local Open vSwitch configuration that the
  * controller owns what 'cfg' says, in 'txn': the integration bridge (secure
  * fail mode, OpenFlow 1.5 allowed), one flow-based tunnel port per
  * encapsulation (with the tunnel IP as its source only when asked, because
- * OVS then needs a local route to it), and a pair of patch ports to each
- * provider bridge.  Writes nothing when everything is already right.
+ * OVS then needs a local route to it), a pair of patch ports to each
+ * provider bridge, and the ports of service instances, "struct
+ * chassis_port"s by name in 'si_ports' (whose names start with "si-").
+ * Writes nothing when everything is already right.
  *
  * After ovs-vswitchd restarts with other_config:flow-restore-wait set (see
  * ovs-vswitchd.conf.db(5)), it forwards nothing until that is cleared; the
@@ -212,7 +231,8 @@ chassis_ovs_register(struct ovsdb_idl *idl)
  * all of its flows again. */
 void
 chassis_ovs_run(struct ovsdb_idl_txn *txn, struct ovsdb_idl *idl,
-                const struct chassis_config *cfg, bool flows_restored)
+                const struct chassis_config *cfg, bool flows_restored,
+                const struct shash *si_ports)
 {
     const struct ovsrec_open_vswitch *ovs = ovsrec_open_vswitch_first(idl);
     if (!txn || !ovs) {
@@ -261,7 +281,7 @@ chassis_ovs_run(struct ovsdb_idl_txn *txn, struct ovsdb_idl *idl,
                 smap_add(&options, "local_ip", cfg->encap_ip);
             }
             ensure_port(txn, br, switch_ports_tunnel_name(e), encap_names[e],
-                        &options);
+                        &options, NULL);
             smap_destroy(&options);
         } else if (port) {
             remove_port(br, port);
@@ -282,19 +302,27 @@ chassis_ovs_run(struct ovsdb_idl_txn *txn, struct ovsdb_idl *idl,
         char *from = switch_ports_patch_name("from", node->key);
         struct smap options = SMAP_INITIALIZER(&options);
         smap_add(&options, "peer", from);
-        ensure_port(txn, br, to, "patch", &options);
+        ensure_port(txn, br, to, "patch", &options, NULL);
         smap_replace(&options, "peer", to);
-        ensure_port(txn, provider, from, "patch", &options);
+        ensure_port(txn, provider, from, "patch", &options, NULL);
         smap_destroy(&options);
         free(to);
         free(from);
     }
     for (size_t i = 0; i < br->n_ports; i++) {
         const char *name = br->ports[i]->name;
-        if (!strncmp(name, "sluice-to-", 10)
-            && !smap_get(&cfg->physnets, name + 10)) {
+        if ((!strncmp(name, "sluice-to-", 10)
+             && !smap_get(&cfg->physnets, name + 10))
+            || (!strncmp(name, "si-", 3) && !shash_find(si_ports, name))) {
             remove_port(br, br->ports[i]);
         }
+    }
+
+    const struct shash_node *si_port;
+    SHASH_FOR_EACH (si_port, si_ports) {
+        const struct chassis_port *cp = si_port->data;
+        ensure_port(txn, br, si_port->name, cp->type, &cp->options,
+                    &cp->bfd);
     }
 }
 
@@ -324,6 +352,7 @@ chassis_ovs_ports(struct ovsdb_idl *idl, const struct chassis_config *cfg,
 
     switch_ports_set_chassis(sp, cfg->name);
     switch_ports_clear(sp);
+    sp->underlay_mtu = cfg->underlay_mtu;
     for (size_t i = 0; br && i < br->n_ports; i++) {
         const struct ovsrec_port *port = br->ports[i];
         for (size_t j = 0; j < port->n_interfaces; j++) {
@@ -431,11 +460,12 @@ find_port(const struct ovsrec_bridge *br, const char *name)
     return NULL;
 }
 
-/* Makes 'br' have a port 'name' with one interface of 'type' and
- * 'options', creating or correcting it. */
+/* Makes 'br' have a port 'name' with one interface of 'type', 'options'
+ * and BFD settings 'bfd' (NULL for none), creating or correcting it. */
 static void
 ensure_port(struct ovsdb_idl_txn *txn, const struct ovsrec_bridge *br,
-            const char *name, const char *type, const struct smap *options)
+            const char *name, const char *type, const struct smap *options,
+            const struct smap *bfd)
 {
     const struct ovsrec_port *port = find_port(br, name);
     const struct ovsrec_interface *iface;
@@ -459,6 +489,10 @@ ensure_port(struct ovsdb_idl_txn *txn, const struct ovsrec_bridge *br,
     }
     if (!smap_equal(&iface->options, options)) {
         ovsrec_interface_set_options(iface, options);
+    }
+    struct smap no_bfd = SMAP_INITIALIZER(&no_bfd);
+    if (!smap_equal(&iface->bfd, bfd ? bfd : &no_bfd)) {
+        ovsrec_interface_set_bfd(iface, bfd ? bfd : &no_bfd);
     }
 }
 

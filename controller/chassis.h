@@ -20,6 +20,7 @@ struct nbrec_chassis;
 struct ovsdb_idl;
 struct ovsdb_idl_txn;
 struct ovsrec_open_vswitch;
+struct shash;
 struct simap;
 
 /* This chassis' configuration. */
@@ -35,7 +36,18 @@ struct chassis_config {
     bool set_local_ip;          /* external_ids:sluice-set-local-ip. */
     struct smap physnets;       /* external_ids:sluice-bridge-mappings:
                                  * physical network -> provider bridge. */
+    int underlay_mtu;           /* external_ids:sluice-underlay-mtu. */
 };
+
+/* A port that another module wants on the integration bridge, with one
+ * interface. */
+struct chassis_port {
+    char *type;                 /* Interface type. */
+    struct smap options;        /* Interface options. */
+    struct smap bfd;            /* Interface BFD settings. */
+};
+
+void chassis_port_destroy(struct chassis_port *);
 
 void chassis_config_init(struct chassis_config *);
 void chassis_config_destroy(struct chassis_config *);
@@ -47,7 +59,8 @@ bool chassis_config_equal(const struct chassis_config *,
 
 void chassis_ovs_register(struct ovsdb_idl *);
 void chassis_ovs_run(struct ovsdb_idl_txn *, struct ovsdb_idl *,
-                     const struct chassis_config *, bool flows_restored);
+                     const struct chassis_config *, bool flows_restored,
+                     const struct shash *si_ports);
 bool chassis_ovs_bridge_ready(struct ovsdb_idl *,
                               const struct chassis_config *);
 void chassis_ovs_ports(struct ovsdb_idl *, const struct chassis_config *,

@@ -34,6 +34,9 @@ struct net_members {
 static bool local_run(struct engine_node *);
 static bool nb_run(struct engine_node *);
 static bool flows_run(struct engine_node *);
+static bool output_run(struct engine_node *);
+static enum engine_handled output_handle(struct engine_node *,
+                                         struct engine_node *);
 static enum engine_handled flows_handle_local(struct engine_node *,
                                               struct engine_node *);
 static enum engine_handled flows_handle_nb(struct engine_node *,
@@ -60,6 +63,7 @@ flow_engine_init(struct flow_engine *fe, struct ovsdb_idl *nb,
     }
     simap_init(&ls->physnets);
     simap_init(&ls->bindings);
+    simap_init(&ls->ports);
     sset_init(&ls->changed);
     sset_init(&ls->gone);
 
@@ -81,6 +85,23 @@ flow_engine_init(struct flow_engine *fe, struct ovsdb_idl *nb,
     };
     engine_add_input(&fe->flows, &fe->local, flows_handle_local);
     engine_add_input(&fe->flows, &fe->nb, flows_handle_nb);
+
+    si_state_init(&fe->si_state);
+    fe->si_health = (struct engine_node) {
+        .name = "si_health", .run = si_health_node_run, .data = &fe->si_state,
+    };
+    fe->si = (struct engine_node) {
+        .name = "si", .run = si_run, .data = fe,
+    };
+    engine_add_input(&fe->si, &fe->local, si_handle_local);
+    engine_add_input(&fe->si, &fe->nb, si_handle_nb);
+    engine_add_input(&fe->si, &fe->si_health, si_handle_health);
+
+    fe->output = (struct engine_node) {
+        .name = "output", .run = output_run, .data = fe,
+    };
+    engine_add_input(&fe->output, &fe->flows, output_handle);
+    engine_add_input(&fe->output, &fe->si, output_handle);
 }
 
 /* Frees what 'fe' holds. */
@@ -91,6 +112,7 @@ flow_engine_destroy(struct flow_engine *fe)
     free(ls->chassis_name);
     simap_destroy(&ls->physnets);
     simap_destroy(&ls->bindings);
+    simap_destroy(&ls->ports);
     sset_destroy(&ls->changed);
     sset_destroy(&ls->gone);
 
@@ -100,6 +122,7 @@ flow_engine_destroy(struct flow_engine *fe)
     hmap_destroy(&fs->nets);
     uuidset_destroy(&fs->dirty_nets);
     flow_table_destroy(&fs->table);
+    si_state_destroy(&fe->si_state);
 }
 
 /* Brings the desired flows up to date with the northbound database and
@@ -109,14 +132,16 @@ flow_engine_run(struct flow_engine *fe, const struct switch_ports *sp,
                 bool force_recompute)
 {
     fe->local_state.input = sp;
-    engine_run(&fe->flows, force_recompute);
+    engine_run(&fe->output, force_recompute);
 }
 
 /* Appends the engine's statistics to 's'. */
 void
 flow_engine_format_stats(struct flow_engine *fe, struct ds *s)
 {
-    struct engine_node *nodes[] = { &fe->local, &fe->nb, &fe->flows };
+    struct engine_node *nodes[] = {
+        &fe->local, &fe->nb, &fe->si_health, &fe->flows, &fe->si,
+    };
     engine_format_stats(nodes, ARRAY_SIZE(nodes), s);
 }
 
@@ -157,6 +182,7 @@ local_run(struct engine_node *node)
     const struct switch_ports *sp = ls->input;
 
     ls->identity_changed = false;
+    ls->ports_changed = false;
     sset_clear(&ls->changed);
     sset_clear(&ls->gone);
 
@@ -171,8 +197,10 @@ local_run(struct engine_node *node)
         || !nullable_string_is_equal(sp->chassis, ls->chassis_name)
         || memcmp(sp->tunnel_ports, ls->tunnel_ports,
                   sizeof ls->tunnel_ports)
-        || !simap_equal(&sp->physnets, &ls->physnets)) {
+        || !simap_equal(&sp->physnets, &ls->physnets)
+        || sp->underlay_mtu != ls->underlay_mtu) {
         ls->identity_changed = true;
+        ls->underlay_mtu = sp->underlay_mtu;
         ls->chassis = chassis;
         free(ls->chassis_name);
         ls->chassis_name = nullable_xstrdup(sp->chassis);
@@ -185,6 +213,13 @@ local_run(struct engine_node *node)
     }
 
     const struct simap_node *n;
+    if (!simap_equal(&sp->ports, &ls->ports)) {
+        ls->ports_changed = true;
+        simap_clear(&ls->ports);
+        SIMAP_FOR_EACH (n, &sp->ports) {
+            simap_put(&ls->ports, n->name, n->data);
+        }
+    }
     SIMAP_FOR_EACH (n, &sp->bindings) {
         const struct simap_node *old = simap_find(&ls->bindings, n->name);
         if (!old || old->data != n->data) {
@@ -207,7 +242,8 @@ local_run(struct engine_node *node)
         }
     }
 
-    return ls->identity_changed || !sset_is_empty(&ls->changed);
+    return (ls->identity_changed || ls->ports_changed
+            || !sset_is_empty(&ls->changed));
 }
 
 /* The 'northbound' node: did any replicated row change? */
@@ -219,7 +255,25 @@ nb_run(struct engine_node *node)
     return (nbrec_chassis_track_get_first(nb)
             || nbrec_network_track_get_first(nb)
             || nbrec_port_track_get_first(nb)
-            || nbrec_router_track_get_first(nb));
+            || nbrec_router_track_get_first(nb)
+            || nbrec_service_track_get_first(nb)
+            || nbrec_service_instance_track_get_first(nb)
+            || nbrec_chain_track_get_first(nb)
+            || nbrec_insertion_rule_track_get_first(nb));
+}
+
+/* The 'output' node: its inputs' tables are the output. */
+static bool
+output_run(struct engine_node *node OVS_UNUSED)
+{
+    return true;
+}
+
+static enum engine_handled
+output_handle(struct engine_node *node OVS_UNUSED,
+              struct engine_node *input OVS_UNUSED)
+{
+    return ENGINE_HANDLED_UPDATED;
 }
 
 /* The 'flows' node. */

@@ -3,9 +3,11 @@
  *
  * The controller's incremental processing graph:
  *
- *     local (leaf)  ----\
- *                        +--> flows
- *     northbound (leaf) /
+ *     local (leaf)  ----+--> flows ------\
+ *                       |                 +--> output
+ *     northbound (leaf) +--> si ---------/
+ *                           /
+ *     si_health (leaf) ----/
  *
  * 'local' is the switch's state (switch-ports.h), as the caller last read
  * it: its northbound Chassis row, tunnel and patch ports, and port bindings.
@@ -13,7 +15,10 @@
  * is the desired flow table: a change to a port updates that port's flows
  * and, when it changes who receives the network's broadcasts, the network's
  * flows; other changes update the rows they touch; a change of this
- * chassis' identity recomputes everything. */
+ * chassis' identity recomputes everything.  'si' is service insertion, with
+ * its own desired flows and groups (si.h); 'si_health' the changes in the
+ * health of service instances as this chassis probes them.  'output' only
+ * joins the two tables, which ofctrl installs together. */
 
 #ifndef FLOW_ENGINE_H
 #define FLOW_ENGINE_H 1
@@ -21,6 +26,7 @@
 #include "controller/engine.h"
 #include "controller/flow-table.h"
 #include "controller/flows.h"
+#include "controller/si.h"
 #include "controller/switch-ports.h"
 #include "openvswitch/hmap.h"
 #include "simap.h"
@@ -44,9 +50,13 @@ struct local_state {
     ofp_port_t tunnel_ports[N_ENCAPS];
     struct simap physnets;      /* Physical network -> patch port. */
     struct simap bindings;      /* Port name -> OpenFlow port. */
+    struct simap ports;         /* Every other port, by name. */
+    int underlay_mtu;
 
     /* What changed in the latest run. */
-    bool identity_changed;      /* Chassis row, tunnel or patch ports. */
+    bool identity_changed;      /* Chassis row, tunnel or patch ports,
+                                 * underlay MTU. */
+    bool ports_changed;         /* Other ports. */
     struct sset changed;        /* Bindings added, removed or renumbered. */
     struct sset gone;           /* Bindings removed. */
 };
@@ -64,9 +74,13 @@ struct flows_state {
 struct flow_engine {
     struct engine_node local;
     struct engine_node nb;
+    struct engine_node si_health;
     struct engine_node flows;
+    struct engine_node si;
+    struct engine_node output;
     struct local_state local_state;
     struct flows_state flows_state;
+    struct si_state si_state;
 };
 
 void flow_engine_init(struct flow_engine *, struct ovsdb_idl *nb,

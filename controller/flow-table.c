@@ -9,6 +9,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/ofp-actions.h"
 #include "openvswitch/ofp-flow.h"
+#include "openvswitch/ofp-group.h"
 #include "openvswitch/ofp-protocol.h"
 #include "openvswitch/vlog.h"
 #include "util.h"
@@ -16,15 +17,18 @@
 
 VLOG_DEFINE_THIS_MODULE(flow_table);
 
-/* The flows of one owner. */
+/* The flows and groups of one owner. */
 struct flow_owner {
     struct hmap_node node;      /* In flow_table 'owners'. */
     struct uuid uuid;
     struct ovs_list flows;      /* Contains desired_flow 'owner_node's. */
+    struct ovs_list groups;     /* Contains desired_group 'owner_node's. */
 };
 
 static struct flow_owner *flow_owner_find(const struct flow_table *,
                                           const struct uuid *);
+static struct flow_owner *flow_owner_get(struct flow_table *,
+                                         const struct uuid *);
 static void mark_dirty(struct flow_table *, const struct flow_key *,
                        uint32_t hash);
 
@@ -36,6 +40,8 @@ flow_table_init(struct flow_table *table)
     hmap_init(&table->owners);
     hmap_init(&table->dirty);
     table->n_flows = 0;
+    hmap_init(&table->groups);
+    hmapx_init(&table->dirty_groups);
 }
 
 /* Frees everything in 'table'. */
@@ -48,10 +54,12 @@ flow_table_destroy(struct flow_table *table)
         hmap_destroy(&table->flows);
         hmap_destroy(&table->owners);
         hmap_destroy(&table->dirty);
+        hmap_destroy(&table->groups);
+        hmapx_destroy(&table->dirty_groups);
     }
 }
 
-/* Removes every flow from 'table', marking their keys dirty. */
+/* Removes every flow and group from 'table', marking them dirty. */
 void
 flow_table_clear(struct flow_table *table)
 {
@@ -103,13 +111,7 @@ flow_table_add(struct flow_table *table, const struct uuid *owner,
     hmap_insert(&table->flows, &f->key_node, hash);
     table->n_flows++;
 
-    struct flow_owner *o = flow_owner_find(table, owner);
-    if (!o) {
-        o = xmalloc(sizeof *o);
-        o->uuid = *owner;
-        ovs_list_init(&o->flows);
-        hmap_insert(&table->owners, &o->node, uuid_hash(owner));
-    }
+    struct flow_owner *o = flow_owner_get(table, owner);
     ovs_list_push_back(&o->flows, &f->owner_node);
     mark_dirty(table, &f->key, hash);
 }
@@ -129,13 +131,63 @@ flow_table_add_format(struct flow_table *table, const struct uuid *owner,
     free(s);
 }
 
-/* Removes every flow of 'owner' from 'table', marking their keys dirty. */
+/* Adds to 'table' the group with 'group_id' and 'spec', its type and
+ * buckets in ovs-ofctl syntax (without "group_id="), owned by 'owner'.  A
+ * group that refers to other groups must have a 'level' above theirs.  The
+ * group is marked dirty.
+ *
+ * The spec is produced by the controller itself, so a parse error is a bug:
+ * it is logged and the group is left out.  So is a second group with the
+ * same ID. */
+void
+flow_table_add_group(struct flow_table *table, const struct uuid *owner,
+                     uint32_t group_id, int level, const char *spec)
+{
+    struct ofputil_group_mod gm;
+    enum ofputil_protocol usable;
+    char *s = xasprintf("group_id=%"PRIu32",%s", group_id, spec);
+    char *error = parse_ofp_group_mod_str(&gm, OFPGC15_ADD, s, NULL, NULL,
+                                          &usable);
+    if (error || flow_table_lookup_group(table, group_id)) {
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+        VLOG_ERR_RL(&rl, "bad group \"%s\": %s", s,
+                    error ? error : "duplicate group ID");
+        free(error);
+        free(s);
+        if (!error) {
+            ofputil_uninit_group_mod(&gm);
+        }
+        return;
+    }
+    ofputil_uninit_group_mod(&gm);
+    free(s);
+
+    struct desired_group *g = xmalloc(sizeof *g);
+    g->group_id = group_id;
+    g->level = level;
+    g->spec = xstrdup(spec);
+    g->owner = *owner;
+    hmap_insert(&table->groups, &g->id_node, hash_int(group_id, 0));
+    ovs_list_push_back(&flow_owner_get(table, owner)->groups, &g->owner_node);
+    hmapx_add(&table->dirty_groups, (void *) (uintptr_t) group_id);
+}
+
+/* Removes every flow and group of 'owner' from 'table', marking them
+ * dirty. */
 void
 flow_table_remove_owner(struct flow_table *table, const struct uuid *owner)
 {
     struct flow_owner *o = flow_owner_find(table, owner);
     if (!o) {
         return;
+    }
+
+    struct desired_group *g;
+    LIST_FOR_EACH_POP (g, owner_node, &o->groups) {
+        hmap_remove(&table->groups, &g->id_node);
+        hmapx_add(&table->dirty_groups, (void *) (uintptr_t) g->group_id);
+        free(g->spec);
+        free(g);
     }
 
     struct desired_flow *f;
@@ -181,7 +233,22 @@ flow_table_lookup(const struct flow_table *table, const struct flow_key *key,
     return best;
 }
 
-/* Forgets the dirty keys: ofctrl has taken care of them. */
+/* Returns the desired group with 'group_id', or NULL. */
+const struct desired_group *
+flow_table_lookup_group(const struct flow_table *table, uint32_t group_id)
+{
+    const struct desired_group *g;
+
+    HMAP_FOR_EACH_WITH_HASH (g, id_node, hash_int(group_id, 0),
+                             &table->groups) {
+        if (g->group_id == group_id) {
+            return g;
+        }
+    }
+    return NULL;
+}
+
+/* Forgets the dirty keys and groups: ofctrl has taken care of them. */
 void
 flow_table_clean(struct flow_table *table)
 {
@@ -191,6 +258,7 @@ flow_table_clean(struct flow_table *table)
         flow_key_destroy(&d->key);
         free(d);
     }
+    hmapx_clear(&table->dirty_groups);
 }
 
 /* Returns a hash of 'key'. */
@@ -270,6 +338,49 @@ flow_table_dump(const struct flow_table *table, struct ds *s)
         free(lines[i]);
     }
     free(lines);
+}
+
+static int
+compare_groups(const void *a_, const void *b_)
+{
+    const struct desired_group *const *a = a_;
+    const struct desired_group *const *b = b_;
+    return (*a)->group_id < (*b)->group_id ? -1 : (*a)->group_id > (*b)->group_id;
+}
+
+/* Appends every desired group to 's', one per line, sorted by ID, in
+ * ovs-ofctl syntax. */
+void
+flow_table_dump_groups(const struct flow_table *table, struct ds *s)
+{
+    size_t n = hmap_count(&table->groups);
+    const struct desired_group **groups = xmalloc(MAX(n, 1) * sizeof *groups);
+    const struct desired_group *g;
+    size_t i = 0;
+
+    HMAP_FOR_EACH (g, id_node, &table->groups) {
+        groups[i++] = g;
+    }
+    qsort(groups, n, sizeof *groups, compare_groups);
+    for (i = 0; i < n; i++) {
+        ds_put_format(s, "group_id=%"PRIu32",%s\n", groups[i]->group_id,
+                      groups[i]->spec);
+    }
+    free(groups);
+}
+
+static struct flow_owner *
+flow_owner_get(struct flow_table *table, const struct uuid *uuid)
+{
+    struct flow_owner *o = flow_owner_find(table, uuid);
+    if (!o) {
+        o = xmalloc(sizeof *o);
+        o->uuid = *uuid;
+        ovs_list_init(&o->flows);
+        ovs_list_init(&o->groups);
+        hmap_insert(&table->owners, &o->node, uuid_hash(uuid));
+    }
+    return o;
 }
 
 static struct flow_owner *

@@ -24,6 +24,7 @@ static void add_uuid_clause(struct ovsdb_idl_condition *,
                             const struct uuid *);
 static void add_local_port_network(struct uuidset *,
                                    const struct nbrec_port *);
+static void add_ref(struct uuidset *, const struct ovsdb_datum *);
 
 /* Makes 'nb' replicate what the controller uses, with change tracking for
  * the incremental engine.  If 'conditional', as for a chassis' own
@@ -35,7 +36,9 @@ monitor_register(struct ovsdb_idl *nb, bool conditional)
 {
     static const struct ovsdb_idl_table_class *tables[] = {
         &nbrec_table_nb_global, &nbrec_table_chassis, &nbrec_table_network,
-        &nbrec_table_port, &nbrec_table_router,
+        &nbrec_table_port, &nbrec_table_router, &nbrec_table_service,
+        &nbrec_table_service_instance, &nbrec_table_chain,
+        &nbrec_table_insertion_rule,
     };
     for (size_t i = 0; i < ARRAY_SIZE(tables); i++) {
         for (size_t j = 0; j < tables[i]->n_columns; j++) {
@@ -43,14 +46,20 @@ monitor_register(struct ovsdb_idl *nb, bool conditional)
         }
     }
     ovsdb_idl_track_add_all(nb);
+
+    /* Every controller writes its own counters (si-stats.h), often; the
+     * others' are of no interest. */
+    ovsdb_idl_omit_alert(nb, &nbrec_insertion_rule_col_statistics);
+    ovsdb_idl_omit_alert(nb, &nbrec_chain_col_statistics);
+    ovsdb_idl_omit_alert(nb, &nbrec_service_instance_col_statistics);
     if (!conditional) {
         return;
     }
 
     struct ovsdb_idl_condition none = OVSDB_IDL_CONDITION_INIT(&none);
-    ovsdb_idl_set_condition(nb, &nbrec_table_network, &none);
-    ovsdb_idl_set_condition(nb, &nbrec_table_port, &none);
-    ovsdb_idl_set_condition(nb, &nbrec_table_router, &none);
+    for (size_t i = 2; i < ARRAY_SIZE(tables); i++) {
+        ovsdb_idl_set_condition(nb, tables[i], &none);
+    }
     ovsdb_idl_condition_destroy(&none);
 }
 
@@ -107,11 +116,49 @@ monitor_update(struct ovsdb_idl *nb, struct ovsdb_idl_index *by_name,
         }
     }
 
-    /* The ports of every network received. */
+    /* The ports of every network received, and the tenants of those
+     * networks. */
+    struct uuidset tenants = UUIDSET_INITIALIZER(&tenants);
     const struct nbrec_network *net;
     NBREC_NETWORK_FOR_EACH (net, nb) {
         nbrec_port_add_clause_network(&ports, OVSDB_F_EQ,
                                       &net->header_.uuid);
+        add_ref(&tenants, nbrec_network_get_tenant(net, OVSDB_TYPE_UUID));
+    }
+
+    /* Service insertion: the rows of those tenants, and, for the port pairs
+     * on this chassis, their services and those services' tenants. */
+    struct ovsdb_idl_condition services = OVSDB_IDL_CONDITION_INIT(&services);
+    struct ovsdb_idl_condition instances
+        = OVSDB_IDL_CONDITION_INIT(&instances);
+    struct ovsdb_idl_condition chains = OVSDB_IDL_CONDITION_INIT(&chains);
+    struct ovsdb_idl_condition rules = OVSDB_IDL_CONDITION_INIT(&rules);
+    if (chassis) {
+        nbrec_service_instance_add_clause_chassis(&instances, OVSDB_F_EQ,
+                                                  &chassis->header_.uuid);
+        const struct nbrec_service_instance *inst;
+        NBREC_SERVICE_INSTANCE_FOR_EACH (inst, nb) {
+            if (inst->chassis == chassis) {
+                const struct ovsdb_datum *d
+                    = nbrec_service_instance_get_service(inst,
+                                                         OVSDB_TYPE_UUID);
+                if (d->n) {
+                    add_uuid_clause(&services, &d->keys[0].uuid);
+                }
+            }
+        }
+    }
+    const struct nbrec_service *svc;
+    NBREC_SERVICE_FOR_EACH (svc, nb) {
+        add_ref(&tenants, nbrec_service_get_tenant(svc, OVSDB_TYPE_UUID));
+        nbrec_service_instance_add_clause_service(&instances, OVSDB_F_EQ,
+                                                  &svc->header_.uuid);
+    }
+    const struct uuidset_node *t;
+    UUIDSET_FOR_EACH (t, &tenants) {
+        nbrec_service_add_clause_tenant(&services, OVSDB_F_EQ, &t->uuid);
+        nbrec_chain_add_clause_tenant(&chains, OVSDB_F_EQ, &t->uuid);
+        nbrec_insertion_rule_add_clause_tenant(&rules, OVSDB_F_EQ, &t->uuid);
     }
 
     unsigned int seqno = ovsdb_idl_set_condition(nb, &nbrec_table_port,
@@ -120,11 +167,33 @@ monitor_update(struct ovsdb_idl *nb, struct ovsdb_idl_index *by_name,
                                                &networks));
     seqno = MAX(seqno, ovsdb_idl_set_condition(nb, &nbrec_table_router,
                                                &routers));
+    seqno = MAX(seqno, ovsdb_idl_set_condition(nb, &nbrec_table_service,
+                                               &services));
+    seqno = MAX(seqno, ovsdb_idl_set_condition(
+                    nb, &nbrec_table_service_instance, &instances));
+    seqno = MAX(seqno, ovsdb_idl_set_condition(nb, &nbrec_table_chain,
+                                               &chains));
+    seqno = MAX(seqno, ovsdb_idl_set_condition(
+                    nb, &nbrec_table_insertion_rule, &rules));
     ovsdb_idl_condition_destroy(&ports);
     ovsdb_idl_condition_destroy(&networks);
     ovsdb_idl_condition_destroy(&routers);
+    ovsdb_idl_condition_destroy(&services);
+    ovsdb_idl_condition_destroy(&instances);
+    ovsdb_idl_condition_destroy(&chains);
+    ovsdb_idl_condition_destroy(&rules);
     uuidset_destroy(&nets);
+    uuidset_destroy(&tenants);
     return seqno;
+}
+
+/* Adds to 'set' the UUID in 'd', a reference column's datum, if any. */
+static void
+add_ref(struct uuidset *set, const struct ovsdb_datum *d)
+{
+    if (d->n) {
+        uuidset_insert(set, &d->keys[0].uuid);
+    }
 }
 
 static void

@@ -8,13 +8,20 @@
 #include "byte-order.h"
 #include "flow.h"
 #include "controller/flow-table.h"
+#include "controller/pipeline.h"
+#include "hash.h"
+#include "hmapx.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
 #include "openvswitch/ofp-actions.h"
 #include "openvswitch/ofp-bundle.h"
 #include "openvswitch/ofp-errors.h"
 #include "openvswitch/ofp-flow.h"
+#include "openvswitch/ofp-group.h"
+#include "openvswitch/ofp-match.h"
 #include "openvswitch/ofp-msgs.h"
+#include "openvswitch/ofp-packet.h"
+#include "openvswitch/ofp-parse.h"
 #include "openvswitch/ofp-port.h"
 #include "openvswitch/ofp-print.h"
 #include "openvswitch/ofp-protocol.h"
@@ -44,6 +51,25 @@ struct installed_flow {
     uint64_t cookie;
 };
 
+/* A group installed in the switch, as far as ofctrl knows. */
+struct installed_group {
+    struct hmap_node node;      /* In ofctrl 'installed_groups', by ID. */
+    uint32_t group_id;
+    int level;
+    char *spec;
+};
+
+/* Where the switch's TLV map stands on the current connection. */
+enum tlv_state {
+    TLV_REQUESTED,              /* Asked for the switch's TLV map. */
+    TLV_MOD_SENT,               /* Added Sluice's mapping, awaiting the
+                                 * barrier. */
+    TLV_READY,                  /* The mapping is in place (or cannot be). */
+};
+
+/* The most packet-ins queued for the caller; more are dropped. */
+#define MAX_PACKET_INS 64
+
 /* A put waiting for its barrier reply. */
 struct pending_put {
     struct ovs_list node;       /* In ofctrl 'pending'. */
@@ -58,7 +84,11 @@ struct ofctrl {
     bool full_sync;             /* Replace all flows at the next put. */
 
     struct hmap installed;      /* installed_flows. */
+    struct hmap installed_groups;   /* installed_groups. */
     uint32_t next_bundle_id;
+
+    enum tlv_state tlv_state;   /* Only TLV_READY allows a full sync. */
+    ovs_be32 tlv_xid;           /* Request, table mod or barrier awaited. */
 
     uint64_t put_seq;           /* Sequence number of the latest put. */
     uint64_t full_sync_seq;     /* Put of the latest full sync, or 0. */
@@ -75,12 +105,44 @@ struct ofctrl {
     bool ports_known;           /* The port description reply is complete. */
     uint64_t ports_seqno;       /* Changes whenever 'ports' does. */
 
+    struct ovs_list packet_ins; /* "struct ofctrl_packet_in"s, oldest
+                                 * first. */
+    size_t n_packet_ins;
+
+    /* Flow statistics: the requests of the current round, the statistics
+     * they have brought so far, and those of the latest complete round. */
+    ovs_be32 *stats_xids;
+    size_t n_stats_xids;
+    struct ofctrl_flow_stats *stats_building;
+    size_t n_stats_building, allocated_stats_building;
+    struct ofctrl_flow_stats *stats;
+    size_t n_stats;
+    uint64_t stats_seq;         /* Number of complete rounds. */
+
     uint64_t n_puts;            /* Bundles sent. */
     uint64_t n_flow_mods;       /* Flow mods sent in them. */
     uint64_t n_errors;          /* Error replies received. */
 };
 
 static void installed_clear(struct ofctrl *);
+static void installed_groups_clear(struct ofctrl *);
+static const struct desired_flow *desired_lookup(struct flow_table **,
+                                                 size_t n,
+                                                 const struct flow_key *,
+                                                 uint32_t hash);
+static const struct desired_group *desired_lookup_group(struct flow_table **,
+                                                        size_t n,
+                                                        uint32_t group_id);
+static void queue_group_mod(struct ovs_list *msgs, uint16_t command,
+                            uint32_t group_id, const char *spec);
+static void queue_group_changes(struct ofctrl *, struct flow_table **,
+                                size_t n, struct ovs_list *before,
+                                struct ovs_list *after);
+static void start_connection(struct ofctrl *);
+static void handle_tlv_reply(struct ofctrl *, const struct ofp_header *);
+static void handle_packet_in(struct ofctrl *, const struct ofp_header *);
+static void handle_flow_stats_reply(struct ofctrl *,
+                                    const struct ofp_header *);
 static struct installed_flow *installed_find(const struct ofctrl *,
                                              const struct flow_key *,
                                              uint32_t hash);
@@ -106,8 +168,10 @@ ofctrl_create(void)
     ofctrl->full_sync = true;
     ofctrl->retry_at = LLONG_MIN;
     hmap_init(&ofctrl->installed);
+    hmap_init(&ofctrl->installed_groups);
     ofctrl->next_bundle_id = 1;
     ovs_list_init(&ofctrl->pending);
+    ovs_list_init(&ofctrl->packet_ins);
     simap_init(&ofctrl->ports);
     return ofctrl;
 }
@@ -134,6 +198,15 @@ ofctrl_destroy(struct ofctrl *ofctrl)
         }
         installed_clear(ofctrl);
         hmap_destroy(&ofctrl->installed);
+        installed_groups_clear(ofctrl);
+        hmap_destroy(&ofctrl->installed_groups);
+        struct ofctrl_packet_in *pin;
+        LIST_FOR_EACH_POP (pin, list_node, &ofctrl->packet_ins) {
+            ofctrl_packet_in_destroy(pin);
+        }
+        free(ofctrl->stats_xids);
+        free(ofctrl->stats_building);
+        free(ofctrl->stats);
         simap_destroy(&ofctrl->ports);
         rconn_destroy(ofctrl->rconn);
         free(ofctrl);
@@ -180,29 +253,14 @@ ofctrl_run(struct ofctrl *ofctrl)
             free(p);
         }
 
-        /* Ask who the switch is and which ports it has; port status
-         * messages keep the ports up to date from then on.  (A nonzero
-         * miss_send_len makes the switch send them on its management
-         * socket too.) */
         ofctrl->datapath_id = 0;
         simap_clear(&ofctrl->ports);
         ofctrl->ports_known = false;
         ofctrl->ports_seqno++;
+        ofctrl->tlv_state = TLV_REQUESTED;
+        ofctrl->n_stats_xids = 0;
         if (rconn_is_connected(ofctrl->rconn)) {
-            struct ofputil_switch_config sc = {
-                .frag = OFPUTIL_FRAG_NORMAL,
-                .invalid_ttl_to_controller = -1,
-                .miss_send_len = UINT16_MAX,
-            };
-            rconn_send(ofctrl->rconn,
-                       ofputil_encode_set_config(&sc, OFCTRL_VERSION), NULL);
-            rconn_send(ofctrl->rconn,
-                       ofpraw_alloc(OFPRAW_OFPT_FEATURES_REQUEST,
-                                    OFCTRL_VERSION, 0), NULL);
-            struct ofpbuf *rq = ofputil_encode_port_desc_stats_request(
-                OFCTRL_VERSION, OFPP_ANY);
-            ofctrl->port_desc_xid = ((struct ofp_header *) rq->data)->xid;
-            rconn_send(ofctrl->rconn, rq, NULL);
+            start_connection(ofctrl);
         }
     }
 
@@ -259,81 +317,110 @@ ofctrl_get_ports(const struct ofctrl *ofctrl, uint64_t *seqno)
     return ofctrl->ports_known ? &ofctrl->ports : NULL;
 }
 
-/* Makes the switch's flows what 'desired' says: after a (re)connection or
- * ofctrl_force_full_sync(), all of them, replacing whatever the switch had;
- * otherwise only the flows whose keys 'desired' marked dirty.  Everything
- * goes in one ordered, atomic bundle, followed by a barrier.  Clears the
- * dirty keys of 'desired'.
+/* Makes the switch's flows and groups what the 'n' 'tables' together say
+ * (a flow key or group ID in several of them comes from the first): after
+ * a (re)connection or ofctrl_force_full_sync(), all of them, replacing
+ * whatever the switch had; otherwise only the flows and groups that the
+ * tables marked dirty.  Everything goes in one ordered, atomic bundle,
+ * followed by a barrier: new and changed groups first (those that others
+ * refer to before those), then flows, then deleted groups.  Clears the
+ * dirty marks of the tables.
  *
  * Returns the sequence number of this put: ofctrl_get_acked() reaches it
  * once the switch has applied everything sent so far.  If nothing needed to
  * be sent, the sequence number is the previous one.  Without a connection,
  * nothing is sent and 0 is returned. */
 uint64_t
-ofctrl_put(struct ofctrl *ofctrl, struct flow_table *desired)
+ofctrl_put(struct ofctrl *ofctrl, struct flow_table **tables, size_t n)
 {
     if (!rconn_is_connected(ofctrl->rconn)) {
-        flow_table_clean(desired);
+        for (size_t i = 0; i < n; i++) {
+            flow_table_clean(tables[i]);
+        }
         return 0;
     }
 
+    struct ovs_list before = OVS_LIST_INITIALIZER(&before);
     struct ovs_list msgs = OVS_LIST_INITIALIZER(&msgs);
-    if (ofctrl->full_sync && time_msec() < ofctrl->retry_at) {
-        /* Still backing off after an error: the dirty keys stay dirty, and
-         * the full sync later covers them anyway. */
+    struct ovs_list after = OVS_LIST_INITIALIZER(&after);
+    if (ofctrl->full_sync && (time_msec() < ofctrl->retry_at
+                              || ofctrl->tlv_state != TLV_READY)) {
+        /* Still backing off after an error, or waiting for the TLV map: the
+         * dirty keys stay dirty, and the full sync later covers them
+         * anyway. */
         return ofctrl->put_seq;
     } else if (ofctrl->full_sync) {
-        /* Delete everything and add every desired flow, atomically. */
+        /* Delete everything and add every desired flow and group,
+         * atomically. */
         struct flow_key all = { .table_id = OFPTT_ALL, .priority = 0 };
         struct match catchall;
         match_init_catchall(&catchall);
         minimatch_init(&all.match, &catchall);
-        queue_flow_mod(&msgs, &all, OFPFC_DELETE, NULL, 0, 0);
+        queue_flow_mod(&before, &all, OFPFC_DELETE, NULL, 0, 0);
         minimatch_destroy(&all.match);
+        queue_group_mod(&before, OFPGC11_DELETE, OFPG_ALL, NULL);
 
         installed_clear(ofctrl);
-        const struct desired_flow *f;
-        HMAP_FOR_EACH (f, key_node, &desired->flows) {
-            uint32_t hash = f->key_node.hash;
-            if (!installed_find(ofctrl, &f->key, hash)) {
-                const struct desired_flow *winner
-                    = flow_table_lookup(desired, &f->key, hash);
-                queue_flow_mod(&msgs, &winner->key, OFPFC_ADD,
-                               winner->ofpacts, winner->ofpacts_len,
-                               winner->cookie);
-                installed_set(ofctrl, winner, hash);
+        installed_groups_clear(ofctrl);
+        for (size_t i = 0; i < n; i++) {
+            const struct desired_flow *f;
+            HMAP_FOR_EACH (f, key_node, &tables[i]->flows) {
+                uint32_t hash = f->key_node.hash;
+                if (!installed_find(ofctrl, &f->key, hash)) {
+                    const struct desired_flow *winner
+                        = desired_lookup(tables, n, &f->key, hash);
+                    queue_flow_mod(&msgs, &winner->key, OFPFC_ADD,
+                                   winner->ofpacts, winner->ofpacts_len,
+                                   winner->cookie);
+                    installed_set(ofctrl, winner, hash);
+                }
+            }
+            const struct desired_group *g;
+            HMAP_FOR_EACH (g, id_node, &tables[i]->groups) {
+                hmapx_add(&tables[i]->dirty_groups,
+                          (void *) (uintptr_t) g->group_id);
             }
         }
+        queue_group_changes(ofctrl, tables, n, &before, &after);
         ofctrl->full_sync = false;
         ofctrl->full_sync_seq = ofctrl->put_seq + 1;
-        VLOG_INFO("replacing all flows: %"PRIuSIZE" flows",
-                  hmap_count(&ofctrl->installed));
+        VLOG_INFO("replacing all flows: %"PRIuSIZE" flows, %"PRIuSIZE
+                  " groups", hmap_count(&ofctrl->installed),
+                  hmap_count(&ofctrl->installed_groups));
     } else {
-        struct dirty_key *d;
-        HMAP_FOR_EACH (d, node, &desired->dirty) {
-            uint32_t hash = d->node.hash;
-            const struct desired_flow *want
-                = flow_table_lookup(desired, &d->key, hash);
-            struct installed_flow *have = installed_find(ofctrl, &d->key,
-                                                         hash);
-            if (want && (!have
-                         || have->cookie != want->cookie
-                         || strcmp(have->actions, want->actions))) {
-                /* An OpenFlow "add" of an existing flow replaces it. */
-                queue_flow_mod(&msgs, &want->key, OFPFC_ADD, want->ofpacts,
-                               want->ofpacts_len, want->cookie);
-                installed_set(ofctrl, want, hash);
-            } else if (!want && have) {
-                queue_flow_mod(&msgs, &have->key, OFPFC_DELETE_STRICT, NULL,
-                               0, 0);
-                installed_remove(ofctrl, have);
+        for (size_t i = 0; i < n; i++) {
+            struct dirty_key *d;
+            HMAP_FOR_EACH (d, node, &tables[i]->dirty) {
+                uint32_t hash = d->node.hash;
+                const struct desired_flow *want
+                    = desired_lookup(tables, n, &d->key, hash);
+                struct installed_flow *have = installed_find(ofctrl, &d->key,
+                                                             hash);
+                if (want && (!have
+                             || have->cookie != want->cookie
+                             || strcmp(have->actions, want->actions))) {
+                    /* An OpenFlow "add" of an existing flow replaces it. */
+                    queue_flow_mod(&msgs, &want->key, OFPFC_ADD,
+                                   want->ofpacts, want->ofpacts_len,
+                                   want->cookie);
+                    installed_set(ofctrl, want, hash);
+                } else if (!want && have) {
+                    queue_flow_mod(&msgs, &have->key, OFPFC_DELETE_STRICT,
+                                   NULL, 0, 0);
+                    installed_remove(ofctrl, have);
+                }
             }
         }
+        queue_group_changes(ofctrl, tables, n, &before, &after);
     }
-    flow_table_clean(desired);
+    for (size_t i = 0; i < n; i++) {
+        flow_table_clean(tables[i]);
+    }
 
-    if (!ovs_list_is_empty(&msgs)) {
-        send_bundle(ofctrl, &msgs);
+    ovs_list_push_back_all(&before, &msgs);
+    ovs_list_push_back_all(&before, &after);
+    if (!ovs_list_is_empty(&before)) {
+        send_bundle(ofctrl, &before);
     }
     return ofctrl->put_seq;
 }
@@ -378,13 +465,125 @@ ofctrl_status(const struct ofctrl *ofctrl, struct ds *s)
 {
     ds_put_format(s, "openflow: %s (%s)\n", rconn_get_target(ofctrl->rconn),
                   rconn_get_state(ofctrl->rconn));
-    ds_put_format(s, "installed flows: %"PRIuSIZE"\n",
-                  hmap_count(&ofctrl->installed));
+    ds_put_format(s, "installed flows: %"PRIuSIZE", groups: %"PRIuSIZE"\n",
+                  hmap_count(&ofctrl->installed),
+                  hmap_count(&ofctrl->installed_groups));
     ds_put_format(s, "bundles sent: %"PRIu64", flow mods: %"PRIu64
                   ", errors: %"PRIu64"\n", ofctrl->n_puts,
                   ofctrl->n_flow_mods, ofctrl->n_errors);
     ds_put_format(s, "puts acknowledged: %"PRIu64" of %"PRIu64"\n",
                   ofctrl->acked_seq, ofctrl->put_seq);
+}
+
+/* Returns the oldest packet that a flow sent to the controller and that
+ * the caller has not taken yet, or NULL.  The caller must free it with
+ * ofctrl_packet_in_destroy(). */
+struct ofctrl_packet_in *
+ofctrl_pop_packet_in(struct ofctrl *ofctrl)
+{
+    if (ovs_list_is_empty(&ofctrl->packet_ins)) {
+        return NULL;
+    }
+    ofctrl->n_packet_ins--;
+    return CONTAINER_OF(ovs_list_pop_front(&ofctrl->packet_ins),
+                        struct ofctrl_packet_in, list_node);
+}
+
+/* Frees 'pin'. */
+void
+ofctrl_packet_in_destroy(struct ofctrl_packet_in *pin)
+{
+    if (pin) {
+        ofpbuf_uninit(&pin->packet);
+        ofpbuf_uninit(&pin->userdata);
+        free(pin);
+    }
+}
+
+/* Sends the switch the 'size'-byte Ethernet frame 'packet' to process with
+ * 'actions' (in ovs-ofctl syntax), as if it had arrived on 'in_port'.  The
+ * actions are the controller's own, so a parse error is a bug: it is
+ * logged and nothing is sent.  Without a connection, nothing is sent. */
+void
+ofctrl_packet_out(struct ofctrl *ofctrl, const void *packet, size_t size,
+                  ofp_port_t in_port, const char *actions)
+{
+    if (!rconn_is_connected(ofctrl->rconn)) {
+        return;
+    }
+
+    struct ofpbuf ofpacts;
+    enum ofputil_protocol usable;
+    ofpbuf_init(&ofpacts, 64);
+    struct ofpact_parse_params pp = {
+        .ofpacts = &ofpacts,
+        .usable_protocols = &usable,
+    };
+    char *error = ofpacts_parse_actions(actions, &pp);
+    if (error) {
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+        VLOG_ERR_RL(&rl, "bad packet-out actions \"%s\": %s", actions,
+                    error);
+        free(error);
+        ofpbuf_uninit(&ofpacts);
+        return;
+    }
+
+    struct ofputil_packet_out po = {
+        .packet = packet,
+        .packet_len = size,
+        .buffer_id = UINT32_MAX,
+        .ofpacts = ofpacts.data,
+        .ofpacts_len = ofpacts.size,
+    };
+    match_init_catchall(&po.flow_metadata);
+    match_set_in_port(&po.flow_metadata, in_port);
+    enum ofputil_protocol protocol
+        = ofputil_protocol_from_ofp_version(OFCTRL_VERSION);
+    rconn_send(ofctrl->rconn, ofputil_encode_packet_out(&po, protocol), NULL);
+    ofpbuf_uninit(&ofpacts);
+}
+
+/* Asks the switch for the statistics of every flow in the 'n' tables
+ * 'table_ids'.  Once all the replies are in, ofctrl_get_flow_stats()
+ * returns them.  Does nothing while an earlier request is unanswered or
+ * without a connection. */
+void
+ofctrl_request_flow_stats(struct ofctrl *ofctrl, const uint8_t *table_ids,
+                          size_t n)
+{
+    if (!rconn_is_connected(ofctrl->rconn) || ofctrl->n_stats_xids) {
+        return;
+    }
+
+    enum ofputil_protocol protocol
+        = ofputil_protocol_from_ofp_version(OFCTRL_VERSION);
+    ofctrl->stats_xids = xrealloc(ofctrl->stats_xids,
+                                  n * sizeof *ofctrl->stats_xids);
+    ofctrl->n_stats_building = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct ofputil_flow_stats_request fsr = {
+            .out_port = OFPP_ANY,
+            .out_group = OFPG_ANY,
+            .table_id = table_ids[i],
+        };
+        match_init_catchall(&fsr.match);
+        struct ofpbuf *rq = ofputil_encode_flow_stats_request(&fsr, protocol);
+        ofctrl->stats_xids[i] = ((struct ofp_header *) rq->data)->xid;
+        rconn_send(ofctrl->rconn, rq, NULL);
+    }
+    ofctrl->n_stats_xids = n;
+}
+
+/* Returns the flow statistics of the latest complete round of requests,
+ * storing their number in '*n' and the number of complete rounds so far in
+ * '*seq'. */
+const struct ofctrl_flow_stats *
+ofctrl_get_flow_stats(const struct ofctrl *ofctrl, size_t *n, uint64_t *seq)
+{
+    *n = ofctrl->n_stats;
+    *seq = ofctrl->stats_seq;
+    return ofctrl->stats;
 }
 
 static void
@@ -512,6 +711,334 @@ send_bundle(struct ofctrl *ofctrl, struct ovs_list *msgs)
     ofctrl->n_puts++;
 }
 
+static const struct desired_flow *
+desired_lookup(struct flow_table **tables, size_t n,
+               const struct flow_key *key, uint32_t hash)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct desired_flow *f = flow_table_lookup(tables[i], key,
+                                                         hash);
+        if (f) {
+            return f;
+        }
+    }
+    return NULL;
+}
+
+static const struct desired_group *
+desired_lookup_group(struct flow_table **tables, size_t n, uint32_t group_id)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct desired_group *g = flow_table_lookup_group(tables[i],
+                                                                group_id);
+        if (g) {
+            return g;
+        }
+    }
+    return NULL;
+}
+
+static struct installed_group *
+installed_group_find(const struct ofctrl *ofctrl, uint32_t group_id)
+{
+    struct installed_group *g;
+
+    HMAP_FOR_EACH_WITH_HASH (g, node, hash_int(group_id, 0),
+                             &ofctrl->installed_groups) {
+        if (g->group_id == group_id) {
+            return g;
+        }
+    }
+    return NULL;
+}
+
+static void
+installed_group_remove(struct ofctrl *ofctrl, struct installed_group *g)
+{
+    hmap_remove(&ofctrl->installed_groups, &g->node);
+    free(g->spec);
+    free(g);
+}
+
+static void
+installed_groups_clear(struct ofctrl *ofctrl)
+{
+    struct installed_group *g;
+
+    HMAP_FOR_EACH_SAFE (g, node, &ofctrl->installed_groups) {
+        installed_group_remove(ofctrl, g);
+    }
+}
+
+/* Appends to 'msgs' a group mod with 'command' for 'group_id' and, except
+ * for a deletion, 'spec'. */
+static void
+queue_group_mod(struct ovs_list *msgs, uint16_t command, uint32_t group_id,
+                const char *spec)
+{
+    struct ofputil_group_mod gm;
+    enum ofputil_protocol usable;
+    char *s = (spec
+               ? xasprintf("group_id=%"PRIu32",%s", group_id, spec)
+               : group_id == OFPG_ALL ? xstrdup("group_id=all")
+               : xasprintf("group_id=%"PRIu32, group_id));
+    char *error = parse_ofp_group_mod_str(&gm, command, s, NULL, NULL,
+                                          &usable);
+    /* flow_table_add_group() checked the spec. */
+    ovs_assert(!error);
+    struct ofpbuf *msg = ofputil_encode_group_mod(OFCTRL_VERSION, &gm, NULL,
+                                                  -1);
+    ovs_list_push_back(msgs, &msg->list_node);
+    ofputil_uninit_group_mod(&gm);
+    free(s);
+}
+
+/* One group change, for sorting. */
+struct group_change {
+    uint32_t group_id;
+    int level;
+    const struct desired_group *want;   /* NULL to delete. */
+};
+
+static int
+compare_group_changes(const void *a_, const void *b_)
+{
+    const struct group_change *a = a_;
+    const struct group_change *b = b_;
+    return (a->level != b->level ? (a->level < b->level ? -1 : 1)
+            : a->group_id < b->group_id ? -1 : a->group_id > b->group_id);
+}
+
+/* Appends to 'before' the group mods that add or change the groups that the
+ * 'n' 'tables' marked dirty, groups that others refer to first, and to
+ * 'after' those that delete groups, groups that refer to others first. */
+static void
+queue_group_changes(struct ofctrl *ofctrl, struct flow_table **tables,
+                    size_t n, struct ovs_list *before, struct ovs_list *after)
+{
+    struct hmapx ids = HMAPX_INITIALIZER(&ids);
+    for (size_t i = 0; i < n; i++) {
+        struct hmapx_node *node;
+        HMAPX_FOR_EACH (node, &tables[i]->dirty_groups) {
+            hmapx_add(&ids, node->data);
+        }
+    }
+
+    struct group_change *adds = xmalloc(MAX(hmapx_count(&ids), 1)
+                                        * sizeof *adds);
+    struct group_change *dels = xmalloc(MAX(hmapx_count(&ids), 1)
+                                        * sizeof *dels);
+    size_t n_adds = 0, n_dels = 0;
+    struct hmapx_node *node;
+    HMAPX_FOR_EACH (node, &ids) {
+        uint32_t id = (uintptr_t) node->data;
+        const struct desired_group *want = desired_lookup_group(tables, n,
+                                                                id);
+        struct installed_group *have = installed_group_find(ofctrl, id);
+        if (want && (!have || strcmp(have->spec, want->spec))) {
+            adds[n_adds++] = (struct group_change) { id, want->level, want };
+        } else if (!want && have) {
+            dels[n_dels++] = (struct group_change) { id, -have->level, NULL };
+        }
+    }
+    hmapx_destroy(&ids);
+
+    qsort(adds, n_adds, sizeof *adds, compare_group_changes);
+    for (size_t i = 0; i < n_adds; i++) {
+        const struct desired_group *want = adds[i].want;
+        struct installed_group *have = installed_group_find(ofctrl,
+                                                            want->group_id);
+        queue_group_mod(before, have ? OFPGC11_MODIFY : OFPGC11_ADD,
+                        want->group_id, want->spec);
+        if (!have) {
+            have = xmalloc(sizeof *have);
+            have->group_id = want->group_id;
+            have->spec = NULL;
+            hmap_insert(&ofctrl->installed_groups, &have->node,
+                        hash_int(want->group_id, 0));
+        }
+        free(have->spec);
+        have->spec = xstrdup(want->spec);
+        have->level = want->level;
+    }
+    qsort(dels, n_dels, sizeof *dels, compare_group_changes);
+    for (size_t i = 0; i < n_dels; i++) {
+        queue_group_mod(after, OFPGC11_DELETE, dels[i].group_id, NULL);
+        installed_group_remove(ofctrl,
+                               installed_group_find(ofctrl,
+                                                    dels[i].group_id));
+    }
+    free(adds);
+    free(dels);
+}
+
+/* Starts a new connection: asks who the switch is and which ports it has
+ * (port status messages keep the ports up to date from then on), asks for
+ * the packets that flows send to the controller, in the full packet-in
+ * format, and asks for the switch's TLV map. */
+static void
+start_connection(struct ofctrl *ofctrl)
+{
+    rconn_send(ofctrl->rconn,
+               ofpraw_alloc(OFPRAW_OFPT_FEATURES_REQUEST, OFCTRL_VERSION, 0),
+               NULL);
+    struct ofpbuf *rq = ofputil_encode_port_desc_stats_request(
+        OFCTRL_VERSION, OFPP_ANY);
+    ofctrl->port_desc_xid = ((struct ofp_header *) rq->data)->xid;
+    rconn_send(ofctrl->rconn, rq, NULL);
+
+    /* A service connection, such as the management socket, gets port
+     * status messages and the packets that flows send to the controller
+     * only with a nonzero miss send length. */
+    struct ofputil_switch_config config = {
+        .frag = OFPUTIL_FRAG_NORMAL,
+        .invalid_ttl_to_controller = -1,
+        .miss_send_len = UINT16_MAX,
+    };
+    rconn_send(ofctrl->rconn,
+               ofputil_encode_set_config(&config, OFCTRL_VERSION), NULL);
+    rconn_send(ofctrl->rconn,
+               ofputil_encode_set_packet_in_format(OFCTRL_VERSION,
+                                                   OFPUTIL_PACKET_IN_NXT2),
+               NULL);
+
+    rq = ofpraw_alloc(OFPRAW_NXT_TLV_TABLE_REQUEST, OFCTRL_VERSION, 0);
+    ofctrl->tlv_xid = ((struct ofp_header *) rq->data)->xid;
+    rconn_send(ofctrl->rconn, rq, NULL);
+}
+
+/* Makes sure that the switch maps Sluice's Geneve option, given its TLV
+ * map in a reply to our request. */
+static void
+handle_tlv_reply(struct ofctrl *ofctrl, const struct ofp_header *oh)
+{
+    struct ofputil_tlv_table_reply reply;
+
+    if (oh->xid != ofctrl->tlv_xid || ofctrl->tlv_state != TLV_REQUESTED
+        || ofputil_decode_tlv_table_reply(oh, &reply)) {
+        return;
+    }
+
+    bool mapped = false, taken = false;
+    const struct ofputil_tlv_map *map;
+    LIST_FOR_EACH (map, list_node, &reply.mappings) {
+        bool ours = (map->option_class == SI_GENEVE_CLASS
+                     && map->option_type == SI_GENEVE_TYPE
+                     && map->option_len == SI_GENEVE_LEN);
+        if (map->index == SI_TUN_METADATA_INDEX) {
+            mapped |= ours;
+            taken |= !ours;
+        } else if (ours) {
+            taken = true;
+        }
+    }
+    ofputil_uninit_tlv_table(&reply.mappings);
+
+    if (mapped) {
+        ofctrl->tlv_state = TLV_READY;
+    } else if (taken) {
+        VLOG_ERR("the switch's TLV map conflicts with Sluice's Geneve option "
+                 "(class 0x%x, type %d, length %d in tun_metadata%d): "
+                 "service insertion over Geneve will not work",
+                 SI_GENEVE_CLASS, SI_GENEVE_TYPE, SI_GENEVE_LEN,
+                 SI_TUN_METADATA_INDEX);
+        ofctrl->tlv_state = TLV_READY;
+    } else {
+        struct ofputil_tlv_table_mod ttm = { .command = NXTTMC_ADD };
+        struct ofputil_tlv_map add = {
+            .option_class = SI_GENEVE_CLASS,
+            .option_type = SI_GENEVE_TYPE,
+            .option_len = SI_GENEVE_LEN,
+            .index = SI_TUN_METADATA_INDEX,
+        };
+        ovs_list_init(&ttm.mappings);
+        ovs_list_push_back(&ttm.mappings, &add.list_node);
+        rconn_send(ofctrl->rconn,
+                   ofputil_encode_tlv_table_mod(OFCTRL_VERSION, &ttm), NULL);
+        struct ofpbuf *barrier = ofputil_encode_barrier_request(
+            OFCTRL_VERSION);
+        ofctrl->tlv_xid = ((struct ofp_header *) barrier->data)->xid;
+        rconn_send(ofctrl->rconn, barrier, NULL);
+        ofctrl->tlv_state = TLV_MOD_SENT;
+    }
+}
+
+/* Queues a packet that a flow sent to the controller, for the caller. */
+static void
+handle_packet_in(struct ofctrl *ofctrl, const struct ofp_header *oh)
+{
+    struct ofputil_packet_in pin;
+    size_t total_len;
+    uint32_t buffer_id;
+
+    if (ofputil_decode_packet_in(oh, true, NULL, NULL, &pin, &total_len,
+                                 &buffer_id, NULL)) {
+        return;
+    }
+    if (ofctrl->n_packet_ins < MAX_PACKET_INS) {
+        struct ofctrl_packet_in *p = xmalloc(sizeof *p);
+        ofpbuf_init(&p->packet, pin.packet_len);
+        ofpbuf_put(&p->packet, pin.packet, pin.packet_len);
+        ofpbuf_init(&p->userdata, pin.userdata_len);
+        ofpbuf_put(&p->userdata, pin.userdata, pin.userdata_len);
+        p->metadata = pin.flow_metadata;
+        ovs_list_push_back(&ofctrl->packet_ins, &p->list_node);
+        ofctrl->n_packet_ins++;
+    }
+}
+
+/* Collects the flow statistics in a reply to one of our requests. */
+static void
+handle_flow_stats_reply(struct ofctrl *ofctrl, const struct ofp_header *oh)
+{
+    size_t i;
+    for (i = 0; i < ofctrl->n_stats_xids; i++) {
+        if (ofctrl->stats_xids[i] == oh->xid) {
+            break;
+        }
+    }
+    if (i >= ofctrl->n_stats_xids) {
+        return;
+    }
+
+    struct ofpbuf b = ofpbuf_const_initializer(oh, ntohs(oh->length));
+    struct ofpbuf ofpacts;
+    ofpbuf_init(&ofpacts, 0);
+    for (;;) {
+        struct ofputil_flow_stats fs;
+        if (ofputil_decode_flow_stats_reply(&fs, &b, false, &ofpacts)) {
+            break;
+        }
+        if (ofctrl->n_stats_building >= ofctrl->allocated_stats_building) {
+            ofctrl->stats_building = x2nrealloc(
+                ofctrl->stats_building, &ofctrl->allocated_stats_building,
+                sizeof *ofctrl->stats_building);
+        }
+        ofctrl->stats_building[ofctrl->n_stats_building++]
+            = (struct ofctrl_flow_stats) {
+                .table_id = fs.table_id,
+                .priority = fs.priority,
+                .cookie = ntohll(fs.cookie),
+                .n_packets = fs.packet_count,
+                .n_bytes = fs.byte_count,
+            };
+    }
+    ofpbuf_uninit(&ofpacts);
+
+    if (!ofpmp_more(oh)) {
+        /* This request is complete; the round is when all of them are. */
+        ofctrl->stats_xids[i] = ofctrl->stats_xids[--ofctrl->n_stats_xids];
+        if (!ofctrl->n_stats_xids) {
+            free(ofctrl->stats);
+            ofctrl->stats = xmemdup(ofctrl->stats_building,
+                                    MAX(ofctrl->n_stats_building, 1)
+                                    * sizeof *ofctrl->stats);
+            ofctrl->n_stats = ofctrl->n_stats_building;
+            ofctrl->stats_seq++;
+        }
+    }
+}
+
 static void
 handle_message(struct ofctrl *ofctrl, const struct ofp_header *oh)
 {
@@ -532,6 +1059,16 @@ handle_message(struct ofctrl *ofctrl, const struct ofp_header *oh)
         handle_port_desc_reply(ofctrl, oh);
     } else if (type == OFPTYPE_PORT_STATUS) {
         handle_port_status(ofctrl, oh);
+    } else if (type == OFPTYPE_NXT_TLV_TABLE_REPLY) {
+        handle_tlv_reply(ofctrl, oh);
+    } else if (type == OFPTYPE_PACKET_IN) {
+        handle_packet_in(ofctrl, oh);
+    } else if (type == OFPTYPE_FLOW_STATS_REPLY) {
+        handle_flow_stats_reply(ofctrl, oh);
+    } else if (type == OFPTYPE_BARRIER_REPLY
+               && ofctrl->tlv_state == TLV_MOD_SENT
+               && oh->xid == ofctrl->tlv_xid) {
+        ofctrl->tlv_state = TLV_READY;
     } else if (type == OFPTYPE_BARRIER_REPLY) {
         struct pending_put *p;
         LIST_FOR_EACH_SAFE (p, node, &ofctrl->pending) {
@@ -550,6 +1087,14 @@ handle_message(struct ofctrl *ofctrl, const struct ofp_header *oh)
                 break;
             }
         }
+    } else if (type == OFPTYPE_ERROR && ofctrl->tlv_state == TLV_MOD_SENT) {
+        /* The TLV map could not be changed: go on without the mapping, so
+         * that everything but service insertion over Geneve works. */
+        char *s = ofp_to_string(oh, ntohs(oh->length), NULL, NULL, 1);
+        VLOG_ERR("switch refused Sluice's Geneve option in its TLV map: %s",
+                 s);
+        free(s);
+        ofctrl->tlv_state = TLV_READY;
     } else if (type == OFPTYPE_ERROR) {
         static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
         char *s = ofp_to_string(oh, ntohs(oh->length), NULL, NULL, 1);

@@ -53,6 +53,73 @@ enum {
      * link-layer address here (an advertisement's field, which a flow may
      * set only once the packet matches as one) and goes back out. */
     OFTABLE_ND_REPLY = 7,
+
+    /* Service insertion (docs/service-insertion.md).  Only the IP packets
+     * of tenants that have insertion rules come here, from OFTABLE_NEIGHBOR
+     * (sent by a local port: the egress point) and from OFTABLE_L2 (to be
+     * delivered to a local port: the delivery point); and packets that
+     * service instances return.  si-flows.c builds these tables. */
+
+    /* The egress point: the sender's source MAC gives its local port,
+     * whose OpenFlow port number is its conntrack zone; conntrack, then
+     * OFTABLE_SI_EGRESS.  Returning packets of the forward direction come
+     * here too. */
+    OFTABLE_SI_SOURCE = 10,
+
+    /* Conntrack's verdict at the egress point: a new connection is
+     * classified (OFTABLE_SI_CLASSIFY); a connection that this port
+     * started follows its chain again; a returning packet continues its
+     * chain; a reply of this port goes on to OFTABLE_ROUTING. */
+    OFTABLE_SI_EGRESS = 11,
+
+    /* The insertion rules, for new connections: redirect to a chain, allow
+     * or drop; the decision is committed to conntrack. */
+    OFTABLE_SI_CLASSIFY = 12,
+
+    /* Conntrack's verdict at the delivery point: replies of a connection
+     * that the local port started go through its symmetric chain in
+     * reverse; everything else is delivered. */
+    OFTABLE_SI_DELIVER = 13,
+
+    /* Counts the packets of each rule's connections. */
+    OFTABLE_SI_COUNT = 14,
+
+    /* Counts the packets that enter each chain, in either direction. */
+    OFTABLE_SI_CHAIN = 15,
+
+    /* The next hop of a chain: the hop after the current one (forward) or
+     * before it (reverse), or, past the end, OFTABLE_SI_DONE. */
+    OFTABLE_SI_NEXT = 16,
+
+    /* A hop: the instance pinned in conntrack for it, through its group,
+     * or a choice by the service's select group. */
+    OFTABLE_SI_HOP = 17,
+
+    /* Commits the instance chosen for a hop to conntrack. */
+    OFTABLE_SI_PIN = 18,
+
+    /* Checks the size of a packet for an encapsulated instance. */
+    OFTABLE_SI_STEER = 19,
+
+    /* Sends a packet to its instance, with the service context; a packet
+     * too big for the encapsulation goes to the controller, which answers
+     * with an ICMP "too big" error. */
+    OFTABLE_SI_SEND = 20,
+
+    /* The end of a chain: on to routing (egress point) or to the local port
+     * (delivery point). */
+    OFTABLE_SI_DONE = 21,
+
+    /* Packets that instances return, and packets that other chassis send to
+     * local port pairs: the context must be one that the sender may use. */
+    OFTABLE_SI_ACCEPT = 22,
+
+    /* A returned packet's network must be one of the chain's tenant; then
+     * on to the egress point (forward) or the delivery point (reverse). */
+    OFTABLE_SI_RETURN = 23,
+
+    /* A packet that left a local port pair: its context, from conntrack. */
+    OFTABLE_SI_PAIR_OUT = 24,
 };
 
 /* Registers.
@@ -61,10 +128,66 @@ enum {
  *                     types).
  *   reg10 bit 0       the packet arrived through a tunnel (or from the
  *                     provider network), so it is never sent back there.
+ *
+ * Service insertion:
+ *
+ *   reg10 bit 1       the packet came back from a hop of its chain.
+ *   reg10 bit 2       the packet is too big for its instance's
+ *                     encapsulation.
+ *   reg10 bit 3       the packet is at the delivery point.
+ *   reg11             the service context, as on the wire: chain ID in
+ *                     bits 16..31, hop in 8..15, flags in 0..7 (bit 0:
+ *                     reverse direction).
+ *   reg12[0..15]      the conntrack zone: the OpenFlow port of the local
+ *                     port whose connection this is.
+ *   reg12[16..23]     the instance chosen for the current hop (its ID in
+ *                     its service; 255: the hop is skipped).
+ *   reg13[0..15]      the ID of the rule that decided the connection.
+ *   reg13[16..31]     the instance to send to, as the controller numbers
+ *                     instances on this chassis (0: none).
  */
 #define MFF_FLAGS "reg10"
 #define FLAG_FROM_REMOTE "0x1/0x1"      /* Match on MFF_FLAGS. */
 #define FLAG_LOCAL "0/0x1"              /* Match on MFF_FLAGS. */
+#define FLAG_SI_RETURN "0x2/0x2"        /* Match on MFF_FLAGS. */
+#define FLAG_SI_FRESH "0/0x2"           /* Match on MFF_FLAGS. */
+#define FLAG_SI_BIG "0x4/0x4"           /* Match on MFF_FLAGS. */
+#define FLAG_SI_FITS "0/0x4"            /* Match on MFF_FLAGS. */
+#define FLAG_SI_DELIVERY "0x8/0x8"      /* Match on MFF_FLAGS. */
+#define FLAG_SI_EGRESS "0/0x8"          /* Match on MFF_FLAGS. */
+#define MFF_SI_CONTEXT "reg11"
+#define MFF_SI_ZONE "NXM_NX_REG12[0..15]"
+#define MFF_SI_PIN "NXM_NX_REG12[16..23]"
+#define MFF_SI_RULE "NXM_NX_REG13[0..15]"
+#define MFF_SI_INSTANCE "NXM_NX_REG13[16..31]"
+
+/* Conntrack state of a connection of a local port of a tenant with
+ * insertion rules (in the port's zone):
+ *
+ *   ct_mark[0..11]    the chain that the connection crosses, or 0.
+ *   ct_mark[12]       the chain is symmetric.
+ *   ct_mark[13]       the connection was committed by Sluice.
+ *   ct_mark[16..31]   the ID of the rule that decided it, or 0.
+ *   ct_label          for each hop H (1 to 15), bits 8(H-1) to 8H-1: the
+ *                     instance pinned for the hop, or 0 before the choice,
+ *                     or 255 if the hop is skipped (fail-open).
+ *
+ * In the zone of a local port pair (its input port's OpenFlow port), the
+ * context of the connections that cross it: ct_label[0..31] the context
+ * (reg11 without the direction bit), [32..55] the network VNI, [64..95]
+ * the underlay IPv4 address of the chassis that sent the packet (0 for
+ * this chassis), and bit 127, always set. */
+#define SI_MARK_SYMMETRIC 0x1000
+#define SI_MARK_COMMITTED 0x2000
+#define SI_PIN_SKIP 255
+
+/* Sluice's Geneve option (docs/service-insertion.md), which the switch must
+ * map to tun_metadata0 for the flows to read and write it; ofctrl installs
+ * the mapping. */
+#define SI_GENEVE_CLASS 0xff51
+#define SI_GENEVE_TYPE 1
+#define SI_GENEVE_LEN 12
+#define SI_TUN_METADATA_INDEX 0
 
 /* The network key in 'metadata'. */
 #define METADATA_VNI_MASK UINT64_C(0xffffff)

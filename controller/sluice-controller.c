@@ -22,6 +22,8 @@
 #include "controller/chassis.h"
 #include "controller/monitor.h"
 #include "controller/ofctrl.h"
+#include "controller/si-health.h"
+#include "controller/si.h"
 #include "controller/switch.h"
 #include "daemon.h"
 #include "dirs.h"
@@ -32,6 +34,7 @@
 #include "ofproto-ext/sluice-ext.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
+#include "openvswitch/shash.h"
 #include "openvswitch/vconn.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
@@ -139,7 +142,7 @@ main(int argc, char *argv[])
         unixctl_server_wait(unixctl);
         struct switch_ctx *sw;
         LIST_FOR_EACH (sw, list_node, &c.switches) {
-            ofctrl_wait(sw->ofctrl);
+            switch_ctx_wait(sw);
         }
         if (c.listener) {
             pvconn_wait(c.listener);
@@ -195,7 +198,16 @@ run_chassis(struct controller *c)
         return;
     }
 
-    chassis_ovs_run(ovs_txn, ovs, &c->cfg, ofctrl_is_synced(sw->ofctrl));
+    struct shash si_ports = SHASH_INITIALIZER(&si_ports);
+    si_ovs_ports(nb, c->cfg.set_local_ip, c->cfg.encap_ip, &si_ports);
+    chassis_ovs_run(ovs_txn, ovs, &c->cfg, ofctrl_is_synced(sw->ofctrl),
+                    &si_ports);
+    struct shash_node *node;
+    SHASH_FOR_EACH_SAFE (node, &si_ports) {
+        chassis_port_destroy(node->data);
+        shash_delete(&si_ports, node);
+    }
+    shash_destroy(&si_ports);
     const struct nbrec_chassis *chassis = chassis_nb_run(nb_txn, nb,
                                                          &c->cfg);
     if (chassis_ovs_bridge_ready(ovs, &c->cfg)) {
@@ -219,6 +231,7 @@ run_chassis(struct controller *c)
         sw->source_seqno = of_seqno;
         chassis_ovs_ports(ovs, &c->cfg, of_ports, &sw->ports);
     }
+    switch_ctx_run_si(sw, nb, ovs);
     switch_ctx_run(sw);
 
     /* The conditions depend on the switch's ports and on northbound rows:
@@ -239,7 +252,8 @@ run_chassis(struct controller *c)
          * flows are complete: the first put may replace the switch's
          * flows, as after a restart, without a moment of missing flows. */
         VLOG_INFO("northbound view complete: %"PRIuSIZE" desired flows",
-                  sw->engine.flows_state.table.n_flows);
+                  sw->engine.flows_state.table.n_flows
+                  + sw->engine.si_state.table.n_flows);
         c->monitoring_complete = true;
     }
     if (c->monitoring_complete) {
@@ -295,6 +309,7 @@ run_central(struct controller *c)
     struct hmapx ready = HMAPX_INITIALIZER(&ready);
     LIST_FOR_EACH (sw, list_node, &c->switches) {
         if (central_read_switch(sw, nb)) {
+            switch_ctx_run_si(sw, nb, NULL);
             switch_ctx_run(sw);
             hmapx_add(&ready, sw);
         } else {
@@ -528,13 +543,16 @@ cmd_status(struct unixctl_conn *conn, int argc OVS_UNUSED,
         ds_put_format(&s, "local ports: %"PRIuSIZE"\n",
                       simap_count(&ls->bindings));
         ds_put_format(&s, "desired flows: %"PRIuSIZE"\n",
-                      sw->engine.flows_state.table.n_flows);
+                      sw->engine.flows_state.table.n_flows
+                      + sw->engine.si_state.table.n_flows);
     }
 
     /* What (conditional) monitoring brought in. */
     static const struct ovsdb_idl_table_class *tables[] = {
         &nbrec_table_chassis, &nbrec_table_nb_global, &nbrec_table_network,
-        &nbrec_table_port, &nbrec_table_router,
+        &nbrec_table_port, &nbrec_table_router, &nbrec_table_service,
+        &nbrec_table_service_instance, &nbrec_table_chain,
+        &nbrec_table_insertion_rule,
     };
     ds_put_cstr(&s, "northbound rows:");
     for (size_t i = 0; i < ARRAY_SIZE(tables); i++) {
@@ -590,11 +608,15 @@ cmd_flows(struct unixctl_conn *conn, int argc, const char *argv[], void *c_)
     }
 
     struct ds s = DS_EMPTY_INITIALIZER;
+    const struct flow_table *flows = &sw->engine.flows_state.table;
+    const struct flow_table *si = &sw->engine.si_state.table;
     if (dump) {
-        flow_table_dump(&sw->engine.flows_state.table, &s);
+        flow_table_dump(flows, &s);
+        flow_table_dump(si, &s);
+        flow_table_dump_groups(si, &s);
     } else {
         ds_put_format(&s, "desired: %"PRIuSIZE"\ninstalled: %"PRIuSIZE"\n",
-                      sw->engine.flows_state.table.n_flows,
+                      flows->n_flows + si->n_flows,
                       ofctrl_n_installed(sw->ofctrl));
     }
     unixctl_command_reply(conn, ds_cstr(&s));
@@ -632,6 +654,22 @@ cmd_engine_stats(struct unixctl_conn *conn, int argc, const char *argv[],
 }
 
 static void
+cmd_si_health(struct unixctl_conn *conn, int argc, const char *argv[],
+              void *c_)
+{
+    struct controller *c = c_;
+    struct switch_ctx *sw = find_switch(c, argc > 1 ? argv[1] : NULL, conn);
+    if (!sw) {
+        return;
+    }
+
+    struct ds s = DS_EMPTY_INITIALIZER;
+    si_health_format(sw->engine.si_state.health, c->nb_loop.idl, &s);
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+static void
 register_unixctl(struct controller *c)
 {
     unixctl_command_register("exit", "", 0, 0, cmd_exit, c);
@@ -642,4 +680,6 @@ register_unixctl(struct controller *c)
     unixctl_command_register("recompute", "", 0, 0, cmd_recompute, c);
     unixctl_command_register("engine/stats", "[CHASSIS]", 0, 1,
                              cmd_engine_stats, c);
+    unixctl_command_register("si/health", "[CHASSIS]", 0, 1, cmd_si_health,
+                             c);
 }

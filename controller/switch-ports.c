@@ -23,6 +23,8 @@ switch_ports_init(struct switch_ports *sp)
     sp->chassis = NULL;
     simap_init(&sp->physnets);
     simap_init(&sp->bindings);
+    simap_init(&sp->ports);
+    sp->underlay_mtu = 1500;
     switch_ports_clear(sp);
 }
 
@@ -32,6 +34,7 @@ switch_ports_destroy(struct switch_ports *sp)
     free(sp->chassis);
     simap_destroy(&sp->physnets);
     simap_destroy(&sp->bindings);
+    simap_destroy(&sp->ports);
 }
 
 /* Forgets every port, but not the chassis, to be filled in again. */
@@ -44,6 +47,7 @@ switch_ports_clear(struct switch_ports *sp)
     }
     simap_clear(&sp->physnets);
     simap_clear(&sp->bindings);
+    simap_clear(&sp->ports);
 }
 
 void
@@ -56,12 +60,13 @@ switch_ports_set_chassis(struct switch_ports *sp, const char *chassis)
     }
 }
 
-/* Records 'ofport' if 'name' is the name of a tunnel or patch port, and
- * returns true in that case. */
+/* Records 'ofport' as the port named 'name', and, if it is a tunnel or
+ * patch port, as that.  Returns true in that case. */
 bool
 switch_ports_add_named(struct switch_ports *sp, const char *name,
                        ofp_port_t ofport)
 {
+    simap_put(&sp->ports, name, ofp_to_u16(ofport));
     for (int e = 0; e < N_ENCAPS; e++) {
         if (!strcmp(name, tunnel_names[e])) {
             sp->tunnel_ports[e] = ofport;

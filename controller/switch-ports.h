@@ -23,6 +23,10 @@ struct switch_ports {
     ofp_port_t tunnel_ports[N_ENCAPS];  /* OFPP_NONE if missing. */
     struct simap physnets;      /* Physical network -> patch port. */
     struct simap bindings;      /* Northbound port name -> OpenFlow port. */
+    struct simap ports;         /* Every port that is not a binding, by its
+                                 * name: tunnel, patch, service instance
+                                 * ports, and so on. */
+    int underlay_mtu;           /* The underlay network's MTU. */
 };
 
 void switch_ports_init(struct switch_ports *);

@@ -4,11 +4,23 @@
 #include <config.h>
 #include "controller/switch.h"
 #include <stdlib.h>
+#include "byte-order.h"
 #include "controller/ofctrl.h"
+#include "controller/pipeline.h"
+#include "controller/si-flows.h"
+#include "controller/si-health.h"
+#include "controller/si-packet.h"
 #include "lib/sluice-nb-idl.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/ofp-port.h"
+#include "openvswitch/vlog.h"
 #include "simap.h"
 #include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(switch);
+
+static void handle_packet_in(struct switch_ctx *,
+                             const struct ofctrl_packet_in *);
 
 /* Creates the state of the switch that 'ofctrl' connects to, and that 'name'
  * describes, with flows from the northbound database 'nb' (whose ports
@@ -23,6 +35,7 @@ switch_ctx_create(const char *name, struct ofctrl *ofctrl,
     switch_ports_init(&sw->ports);
     flow_engine_init(&sw->engine, nb, port_by_name);
     binding_acks_init(&sw->acks);
+    si_stats_init(&sw->si_stats);
     sw->force_recompute = true;
     return sw;
 }
@@ -38,6 +51,25 @@ switch_ctx_destroy(struct switch_ctx *sw)
         free(sw->name);
         free(sw);
     }
+}
+
+/* Handles the packets that the switch sent to the controller, and probes
+ * the health of service instances (in the northbound database 'nb', with BFD
+ * states from the local database 'ovs', which may be NULL), so that the
+ * next switch_ctx_run() sees the changes. */
+void
+switch_ctx_run_si(struct switch_ctx *sw, struct ovsdb_idl *nb,
+                  struct ovsdb_idl *ovs)
+{
+    struct si_state *si = &sw->engine.si_state;
+    struct si_ctx ctx = si_make_ctx(si, &sw->engine.local_state);
+    struct ofctrl_packet_in *pin;
+
+    while ((pin = ofctrl_pop_packet_in(sw->ofctrl))) {
+        handle_packet_in(sw, pin);
+        ofctrl_packet_in_destroy(pin);
+    }
+    si_health_run(si->health, &ctx, nb, ovs, sw->ofctrl);
 }
 
 /* Brings the desired flows, and what remains to be reported about the
@@ -64,10 +96,66 @@ switch_ctx_put(struct switch_ctx *sw, struct ovsdb_idl_txn *nb_txn,
     const struct local_state *ls = &sw->engine.local_state;
     const struct nbrec_nb_global *g = nbrec_nb_global_first(nb);
 
-    uint64_t put_seq = ofctrl_put(sw->ofctrl, &sw->engine.flows_state.table);
+    struct flow_table *tables[] = {
+        &sw->engine.flows_state.table, &sw->engine.si_state.table,
+    };
+    uint64_t put_seq = ofctrl_put(sw->ofctrl, tables, ARRAY_SIZE(tables));
     binding_note_put(&sw->acks, g ? g->nb_cfg : 0, put_seq);
     binding_report(&sw->acks, nb_txn, port_by_name, ls->chassis,
                    ofctrl_get_acked(sw->ofctrl));
+    si_health_report(sw->engine.si_state.health, nb_txn, nb, ls->chassis);
+    if (sw->engine.si_state.has_static) {
+        si_stats_run(&sw->si_stats, sw->ofctrl, nb_txn, nb, ls->chassis);
+    }
+}
+
+/* Arranges for poll_block() to wake up when the switch needs attention. */
+void
+switch_ctx_wait(struct switch_ctx *sw)
+{
+    ofctrl_wait(sw->ofctrl);
+    si_health_wait(sw->engine.si_state.health);
+    if (sw->engine.si_state.has_static) {
+        si_stats_wait(&sw->si_stats);
+    }
+}
+
+/* Handles a packet that a flow sent to the controller: a probe back from a
+ * port pair, or a packet too big for its instance's encapsulation, which
+ * gets an ICMP error back through the pipeline. */
+static void
+handle_packet_in(struct switch_ctx *sw, const struct ofctrl_packet_in *pin)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+    const uint8_t *ud = pin->userdata.data;
+    if (pin->userdata.size != 3) {
+        VLOG_WARN_RL(&rl, "unexpected packet-in with %"PRIu32" bytes of "
+                     "userdata", pin->userdata.size);
+        return;
+    }
+
+    uint16_t arg = ud[1] << 8 | ud[2];
+    if (ud[0] == SI_USERDATA_PROBE) {
+        uint16_t number, seq;
+        if (si_packet_parse_probe(pin->packet.data, pin->packet.size,
+                                  &number, &seq) && number == arg) {
+            si_health_probe_reply(sw->engine.si_state.health, number, seq);
+        }
+    } else if (ud[0] == SI_USERDATA_TOO_BIG) {
+        struct ofpbuf reply;
+        ofpbuf_init(&reply, 0);
+        if (si_packet_too_big(pin->packet.data, pin->packet.size, arg,
+                              &reply)) {
+            char *actions = xasprintf("set_field:%"PRIu64"->metadata,"
+                                      "resubmit(,%d)",
+                                      ntohll(pin->metadata.flow.metadata),
+                                      OFTABLE_ROUTING);
+            ofctrl_packet_out(sw->ofctrl, reply.data, reply.size,
+                              OFPP_CONTROLLER, actions);
+            free(actions);
+        }
+        ofpbuf_uninit(&reply);
+    }
 }
 
 /* Appends to 's' a description of the switch's state. */
@@ -80,5 +168,6 @@ switch_ctx_status(const struct switch_ctx *sw, struct ds *s)
     ds_put_format(s, "local ports: %"PRIuSIZE"\n",
                   simap_count(&ls->bindings));
     ds_put_format(s, "desired flows: %"PRIuSIZE"\n",
-                  sw->engine.flows_state.table.n_flows);
+                  sw->engine.flows_state.table.n_flows
+                  + sw->engine.si_state.table.n_flows);
 }

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include "controller/binding.h"
 #include "controller/flow-engine.h"
+#include "controller/si-stats.h"
 #include "controller/switch-ports.h"
 #include "openvswitch/list.h"
 
@@ -31,6 +32,7 @@ struct switch_ctx {
                                  * source that 'ports' reflects. */
     struct flow_engine engine;
     struct binding_acks acks;
+    struct si_stats si_stats;   /* Service-insertion counters. */
     bool force_recompute;       /* At the next switch_ctx_run(). */
     bool unknown_warned;        /* Central: said that no chassis has the
                                  * switch's datapath ID. */
@@ -40,10 +42,13 @@ struct switch_ctx *switch_ctx_create(const char *name, struct ofctrl *,
                                      struct ovsdb_idl *nb,
                                      struct ovsdb_idl_index *port_by_name);
 void switch_ctx_destroy(struct switch_ctx *);
+void switch_ctx_run_si(struct switch_ctx *, struct ovsdb_idl *nb,
+                       struct ovsdb_idl *ovs);
 void switch_ctx_run(struct switch_ctx *);
 void switch_ctx_put(struct switch_ctx *, struct ovsdb_idl_txn *nb_txn,
                     struct ovsdb_idl *nb,
                     struct ovsdb_idl_index *port_by_name);
 void switch_ctx_status(const struct switch_ctx *, struct ds *);
+void switch_ctx_wait(struct switch_ctx *);
 
 #endif /* switch.h */

@@ -89,6 +89,29 @@ port_range_parse(const char *s, uint16_t *min, uint16_t *max)
     return NULL;
 }
 
+/* Stores in '*masks' a malloc()'d array of the fewest masked port matches
+ * that together select exactly the ports from 'min' to 'max', as OpenFlow
+ * matches port ranges, and returns their number. */
+size_t
+port_range_to_masks(uint16_t min_, uint16_t max_, struct port_mask **masks)
+{
+    uint32_t min = min_, max = max_;
+    size_t n = 0;
+
+    *masks = xmalloc(32 * sizeof **masks);
+    while (min <= max) {
+        /* The largest aligned block that starts at 'min' and ends by
+         * 'max'. */
+        uint32_t size = min ? min & -min : 0x10000;
+        while (min + size - 1 > max) {
+            size /= 2;
+        }
+        (*masks)[n++] = (struct port_mask) { min, ~(size - 1) & 0xffff };
+        min += size;
+    }
+    return n;
+}
+
 /* Parses 's' as the Ethernet address of an endpoint: six colon-separated
  * hex bytes, neither multicast nor all-zeros.  Returns NULL on success,
  * otherwise a malloc()'d error message. */

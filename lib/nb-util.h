@@ -8,6 +8,7 @@
 #ifndef NB_UTIL_H
 #define NB_UTIL_H 1
 
+#include <stddef.h>
 #include <stdint.h>
 #include "compiler.h"
 
@@ -21,6 +22,15 @@ char *nb_check_name(const char *what, const char *name)
 
 char *port_range_parse(const char *, uint16_t *min, uint16_t *max)
     OVS_WARN_UNUSED_RESULT;
+
+/* A set of ports that a masked match selects: those whose bits in 'mask'
+ * are 'value''s. */
+struct port_mask {
+    uint16_t value;
+    uint16_t mask;
+};
+
+size_t port_range_to_masks(uint16_t min, uint16_t max, struct port_mask **);
 char *mac_parse(const char *, struct eth_addr *) OVS_WARN_UNUSED_RESULT;
 
 #endif /* nb-util.h */

@@ -32,7 +32,8 @@ TESTSUITE_AT = \
 	tests/sluice-ctl.at \
 	tests/sluice-nbdb.at \
 	tests/sluice-controller.at \
-	tests/sluice-cni.at
+	tests/sluice-cni.at \
+	tests/sluice-si.at
 SYSTEM_TESTSUITE_AT = \
 	tests/system-testsuite.at \
 	tests/sluice-macros.at \
@@ -40,7 +41,8 @@ SYSTEM_TESTSUITE_AT = \
 	tests/system-foundation.at \
 	tests/system-controller.at \
 	tests/system-cni.at \
-	tests/system-ext.at
+	tests/system-ext.at \
+	tests/system-si.at
 OVS_MACROS_AT = \
 	$(OVS_SRCDIR)/tests/ovs-macros.at \
 	$(OVS_SRCDIR)/tests/ovsdb-macros.at \

@@ -37,6 +37,36 @@ START_TEST(test_port_range)
 }
 END_TEST
 
+START_TEST(test_port_masks)
+{
+    static const struct {
+        uint16_t min, max;
+        size_t n;               /* Number of masked matches. */
+    } cases[] = {
+        { 80, 80, 1 }, { 1, 65535, 16 }, { 0, 65535, 1 }, { 1000, 1999, 7 },
+        { 5432, 5433, 1 }, { 1024, 2047, 1 }, { 65535, 65535, 1 },
+    };
+
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct port_mask *masks;
+        size_t n = port_range_to_masks(cases[i].min, cases[i].max, &masks);
+        ck_assert_uint_eq(n, cases[i].n);
+
+        /* Every port is selected by exactly one match if it is in the
+         * range, by none otherwise. */
+        for (uint32_t port = 0; port <= 65535; port++) {
+            int hits = 0;
+            for (size_t j = 0; j < n; j++) {
+                hits += (port & masks[j].mask) == masks[j].value;
+            }
+            ck_assert_int_eq(hits, port >= cases[i].min
+                                   && port <= cases[i].max);
+        }
+        free(masks);
+    }
+}
+END_TEST
+
 START_TEST(test_mac)
 {
     struct eth_addr ea;
@@ -122,6 +152,7 @@ nb_util_suite(void)
     TCase *tc = tcase_create("nb-util");
 
     tcase_add_test(tc, test_port_range);
+    tcase_add_test(tc, test_port_masks);
     tcase_add_test(tc, test_mac);
     tcase_add_test(tc, test_names);
     /* Each test runs in its own process, so nb_default_db()'s cached value

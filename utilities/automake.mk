@@ -32,6 +32,8 @@ utilities_sluice_ctl_SOURCES = \
 	utilities/ctl-noun.c \
 	utilities/ctl-noun.h \
 	utilities/ctl-services.c \
+	utilities/ctl-si.c \
+	utilities/ctl-si.h \
 	utilities/ctl-tenancy.c \
 	utilities/sluice-ctl.c
 utilities_sluice_ctl_LDADD = lib/libsluice.la $(OVS_LIBS)

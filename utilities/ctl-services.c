@@ -7,6 +7,7 @@
 #include <config.h>
 #include <stdlib.h>
 #include <string.h>
+#include "bitmap.h"
 #include "db-ctl-base.h"
 #include "lib/ip-prefix.h"
 #include "lib/nb-util.h"
@@ -20,7 +21,7 @@
 static const char *const failure_modes[] = { "fail-open", "fail-closed",
                                              NULL };
 static const char *const probe_methods[] = { "bfd", "icmp", "tcp", "packet",
-                                             NULL };
+                                             "none", NULL };
 static const char *const instance_types[] = { "port-pair", "geneve", "vxlan",
                                               NULL };
 static const char *const rule_actions[] = { "redirect", "allow", "drop",
@@ -28,10 +29,34 @@ static const char *const rule_actions[] = { "redirect", "allow", "drop",
 static const char *const rule_directions[] = { "egress", "ingress",
                                                "north-south", NULL };
 
+/* The largest instance ID: 255 means "skipped" in the controllers' pins
+ * (see docs/service-insertion.md). */
+#define MAX_INSTANCE_ID 254
+
+/* The most hops a chain may have: the wire format has 4 bits for them. */
+#define MAX_HOPS 15
+
 static const struct ovsdb_idl_row *
 owning_tenant(const struct nbrec_tenant *tenant)
 {
     return &tenant->header_;
+}
+
+/* Returns the lowest integer from 1 to 'max' that is not among the 'n'
+ * 'used' ones (in any order), or 0 if there is none.  Frees 'used'. */
+static int64_t
+lowest_free_id(int64_t *used, size_t n, int64_t max)
+{
+    unsigned long *taken = bitmap_allocate(max + 1);
+    for (size_t i = 0; i < n; i++) {
+        if (used[i] >= 1 && used[i] <= max) {
+            bitmap_set1(taken, used[i]);
+        }
+    }
+    free(used);
+    size_t id = bitmap_scan(taken, 0, 1, max + 1);
+    bitmap_free(taken);
+    return id <= max ? id : 0;
 }
 
 /* Services. */
@@ -254,9 +279,27 @@ instance_add(struct ctl_context *ctx)
         free(error);
         return;
     }
+    const struct nbrec_service *service = CTL_CAST(nbrec_service, svc);
+    const struct nbrec_service_instance *other;
+    int64_t *used = xmalloc(sizeof *used);
+    size_t n = 0;
+    NBREC_SERVICE_INSTANCE_FOR_EACH (other, ctx->idl) {
+        if (other->service == service) {
+            used = xrealloc(used, (n + 1) * sizeof *used);
+            used[n++] = other->id;
+        }
+    }
+    int64_t id = lowest_free_id(used, n, MAX_INSTANCE_ID);
+    if (!id) {
+        ctl_error(ctx, "service %s/%s already has %d instances",
+                  service->tenant->name, service->name, MAX_INSTANCE_ID);
+        return;
+    }
+
     const struct nbrec_service_instance *inst
         = nbrec_service_instance_insert(ctx->txn);
-    nbrec_service_instance_set_service(inst, CTL_CAST(nbrec_service, svc));
+    nbrec_service_instance_set_service(inst, service);
+    nbrec_service_instance_set_id(inst, id);
     nbrec_service_instance_set_name(inst, name);
     nbrec_service_instance_set_type(inst, ctx->argv[2]);
     if (ctl_noun_apply_settings(ctx, &ctl_noun_instance, &inst->header_,
@@ -362,7 +405,7 @@ instance_delete(struct ctl_context *ctx OVS_UNUSED,
 }
 
 static const char *const instance_headings[] = {
-    "INSTANCE", "TYPE", "ENDPOINT", "ENABLED", "HEALTH", NULL,
+    "INSTANCE", "ID", "TYPE", "ENDPOINT", "ENABLED", "HEALTH", NULL,
 };
 
 static void
@@ -381,6 +424,7 @@ instance_describe(struct ctl_context *ctx OVS_UNUSED,
     free(nodes);
 
     svec_add_nocopy(cells, ctl_noun_path(&ctl_noun_instance, row));
+    svec_add_nocopy(cells, xasprintf("%"PRId64, inst->id));
     svec_add(cells, inst->type);
     if (!strcmp(inst->type, "port-pair")) {
         svec_add_nocopy(cells, xasprintf(
@@ -453,9 +497,23 @@ chain_add(struct ctl_context *ctx)
     if (!ctl_noun_add_begin(ctx, &ctl_noun_chain, &tenant, &name, &first)) {
         return;
     }
+    const struct nbrec_chain *other;
+    int64_t *used = xmalloc(sizeof *used);
+    size_t n = 0;
+    NBREC_CHAIN_FOR_EACH (other, ctx->idl) {
+        used = xrealloc(used, (n + 1) * sizeof *used);
+        used[n++] = other->id;
+    }
+    int64_t id = lowest_free_id(used, n, 4095);
+    if (!id) {
+        ctl_error(ctx, "there are already 4095 chains");
+        return;
+    }
+
     const struct nbrec_chain *chain = nbrec_chain_insert(ctx->txn);
     nbrec_chain_set_tenant(chain, CTL_CAST(nbrec_tenant, tenant));
     nbrec_chain_set_name(chain, name);
+    nbrec_chain_set_id(chain, id);
     if (first > 2) {
         char *list = ctl_join(&ctx->argv[2], first - 2, ",");
         char *error = ctl_noun_chain.set(ctx, &chain->header_, "services",
@@ -482,9 +540,10 @@ chain_set(struct ctl_context *ctx, const struct ovsdb_idl_row *row,
     if (!strcmp(key, "services")) {
         struct svec names = SVEC_EMPTY_INITIALIZER;
         ctl_split_list(value, &names);
-        if (names.n > 16) {
+        if (names.n > MAX_HOPS) {
             svec_destroy(&names);
-            return xstrdup("services: a chain has at most 16 services");
+            return xasprintf("services: a chain has at most %d services",
+                             MAX_HOPS);
         }
 
         int64_t *positions = xmalloc(MAX(names.n, 1) * sizeof *positions);
@@ -571,7 +630,7 @@ chain_delete(struct ctl_context *ctx, const struct ovsdb_idl_row *row,
 }
 
 static const char *const chain_headings[] = {
-    "CHAIN", "SERVICES", "SYMMETRIC", NULL,
+    "CHAIN", "ID", "SERVICES", "SYMMETRIC", NULL,
 };
 
 static void
@@ -586,6 +645,7 @@ chain_describe(struct ctl_context *ctx OVS_UNUSED,
         ds_put_format(&hops, "%s%s", i ? "," : "", svc ? svc->name : "?");
     }
     svec_add_nocopy(cells, ctl_noun_path(&ctl_noun_chain, row));
+    svec_add_nocopy(cells, xasprintf("%"PRId64, chain->id));
     svec_add_nocopy(cells, ds_steal_cstr(&hops));
     svec_add(cells, (!chain->n_symmetric || chain->symmetric[0]
                      ? "true" : "false"));
@@ -634,10 +694,24 @@ rule_add(struct ctl_context *ctx)
     if (!ctl_noun_add_begin(ctx, &ctl_noun_rule, &tenant, &name, &first)) {
         return;
     }
+    const struct nbrec_insertion_rule *other;
+    int64_t *used = xmalloc(sizeof *used);
+    size_t n = 0;
+    NBREC_INSERTION_RULE_FOR_EACH (other, ctx->idl) {
+        used = xrealloc(used, (n + 1) * sizeof *used);
+        used[n++] = other->id;
+    }
+    int64_t id = lowest_free_id(used, n, 65535);
+    if (!id) {
+        ctl_error(ctx, "there are already 65535 insertion rules");
+        return;
+    }
+
     const struct nbrec_insertion_rule *rule
         = nbrec_insertion_rule_insert(ctx->txn);
     nbrec_insertion_rule_set_tenant(rule, CTL_CAST(nbrec_tenant, tenant));
     nbrec_insertion_rule_set_name(rule, name);
+    nbrec_insertion_rule_set_id(rule, id);
     nbrec_insertion_rule_set_scope(rule, "tenant");
     nbrec_insertion_rule_set_direction(rule, "egress");
 

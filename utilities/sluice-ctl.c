@@ -33,6 +33,7 @@
 #include "util.h"
 #include "utilities/ctl-edge.h"
 #include "utilities/ctl-noun.h"
+#include "utilities/ctl-si.h"
 
 VLOG_DEFINE_THIS_MODULE(sluice_ctl);
 
@@ -114,6 +115,7 @@ main(int argc, char *argv[])
     ctl_register_commands(sluice_ctl_commands);
     ctl_nouns_register();
     ctl_register_commands(ctl_edge_commands);
+    ctl_register_commands(ctl_si_commands);
 
     char *args = process_escape_args(argv);
     table_style.format = TF_TABLE;
