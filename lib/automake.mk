@@ -24,7 +24,10 @@ OVSDB_DOC = PYTHONPATH='$(OVS_SRCDIR)/python' $(PYTHON3) \
 
 BUILT_SOURCES += lib/sluice-nb-idl.c lib/sluice-nb-idl.h
 CLEANFILES += lib/sluice-nb-idl.c lib/sluice-nb-idl.h lib/sluice-nb-idl.ovsidl
-lib/sluice-nb-idl.ovsidl: lib/sluice-nb.ovsschema lib/sluice-nb-idl.ann
+# (After ovs-current, which may be unpacking the OVS tree whose Python
+# library ovsdb-idlc uses.)
+lib/sluice-nb-idl.ovsidl: lib/sluice-nb.ovsschema lib/sluice-nb-idl.ann \
+		| ovs-current
 	$(AM_V_GEN)$(MKDIR_P) lib && $(OVSDB_IDLC) annotate \
 	  $(srcdir)/lib/sluice-nb.ovsschema $(srcdir)/lib/sluice-nb-idl.ann \
 	  > $@.tmp && mv $@.tmp $@
