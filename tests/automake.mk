@@ -92,9 +92,11 @@ clean-testsuites:
 	test ! -f '$(SYSTEM_TESTSUITE)' || \
 	  $(SHELL) '$(SYSTEM_TESTSUITE)' -C tests --clean
 
-# Benchmarks, as root: they print figures and never pass or fail.  The
-# attach benchmark compares with OVN, whose packages it installs if they are
-# missing.  BENCHFLAGS passes options, e.g. BENCHFLAGS='--samples=10'.
+# Benchmarks, as root: they print figures and never pass or fail.  They
+# compare with OVN, whose packages the target installs if they are missing.
+# BENCHFLAGS passes options to the attach benchmark (bench-cni.py), e.g.
+# BENCHFLAGS='--samples=10', SCALEFLAGS to the convergence benchmark
+# (bench-scale.py), e.g. SCALEFLAGS='--ports=1000 --chassis=10'.
 BENCH_PACKAGES = ovn-central ovn-host
 bench: all
 	@missing=; \
@@ -107,4 +109,6 @@ bench: all
 	    apt-get install -y -q --no-install-recommends $$missing; \
 	fi
 	$(PYTHON3) $(srcdir)/tests/bench-cni.py $(abs_builddir) $(BENCHFLAGS)
+	$(PYTHON3) $(srcdir)/tests/bench-scale.py $(abs_builddir) \
+	  $(SCALEFLAGS)
 .PHONY: bench

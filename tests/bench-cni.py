@@ -12,6 +12,11 @@
 #   sluice-cni  ADD (as a runtime runs it) until it returns with the port
 #               up, and until a ping from the new container reaches a
 #               container on host hv2;
+#   share       the controller's share of it, from ovs-vswitchd's log line
+#               "added interface" (the port has its OpenFlow number) to the
+#               controller's "port ... is up" (its flows are acknowledged
+#               by a barrier); for OVN, to ovn-controller's "Setting lport
+#               ... ovn-installed";
 #   floor       a bare "ovs-vsctl add-port" of a veth into hv1's br-int;
 #   OVN         on host hv3 with OVN 23.03 (Debian's ovn-central and
 #               ovn-host) and N ports: "ovn-nbctl lsp-add", "ovs-vsctl
@@ -23,8 +28,11 @@
 
 import argparse
 import concurrent.futures
+import datetime
+import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -41,6 +49,28 @@ def percentile(values, p):
     """Nearest-rank percentile."""
     v = sorted(values)
     return v[max(0, min(len(v) - 1, -(-len(v) * p // 100) - 1))]
+
+
+def log_times(path, offset, regex):
+    """Returns {name: time in s} for the lines of OVS-style log 'path',
+    from byte 'offset' on, that 'regex' (with a group "name") matches."""
+    times = {}
+    with open(path, errors='replace') as f:
+        f.seek(offset)
+        for line in f:
+            m = re.search(regex, line)
+            if m:
+                stamp = datetime.datetime.strptime(line[:23],
+                                                   '%Y-%m-%dT%H:%M:%S.%f')
+                times[m.group('name')] = stamp.timestamp()
+    return times
+
+
+def log_size(path):
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 class Bench:
@@ -138,10 +168,29 @@ class Bench:
             list(pool.map(lambda c: self.add('hv1', c), names))
         self.n_containers = n
 
+    def log(self, host, daemon):
+        return os.path.join(self.dir, 'sandbox', host, daemon + '.log')
+
+    def shares(self, host, offsets, pairs, up_regex):
+        """Returns, in ms, for each (interface, port) in 'pairs', the time
+        from ovs-vswitchd's adding the interface on 'host' to the line of
+        the controller's log that 'up_regex' matches for the port, looking
+        at the logs from 'offsets' (vswitchd's, the controller's) on."""
+        added = log_times(self.log(host, 'ovs-vswitchd'), offsets[0],
+                          r'added interface (?P<name>\S+) on port')
+        up = log_times(self.log(host, offsets[2]), offsets[1], up_regex)
+        return [(up[port] - added[iface]) * 1000 for iface, port in pairs]
+
+    def log_offsets(self, host, controller):
+        return (log_size(self.log(host, 'ovs-vswitchd')),
+                log_size(self.log(host, controller)), controller)
+
     def measure_cni(self, k):
-        """Returns lists of K ADD latencies and of K latencies until a
-        ping to the container on hv2 succeeds, in ms."""
-        add_ms, ping_ms = [], []
+        """Returns lists of K ADD latencies, of K latencies until a ping to
+        the container on hv2 succeeds, and of the controller's K shares, in
+        ms."""
+        add_ms, ping_ms, pairs = [], [], []
+        offsets = self.log_offsets('hv1', 'sluice-controller')
         for i in range(k):
             ctr = 'm%d.%d' % (self.n_containers, i)
             netns = self.sandbox('container-ns', 'hv1', ctr)
@@ -157,7 +206,12 @@ class Bench:
             add_ms.append((t1 - t0) * 1000)
             ping_ms.append((t2 - t0) * 1000)
             self.cni('DEL', 'hv1', ctr, netns)
-        return add_ms, ping_ms
+            veth = 'sl' + hashlib.sha1(
+                (ctr + '/eth0').encode()).hexdigest()[:13]
+            pairs.append((veth, 'hv1.%s.eth0' % ctr))
+        share_ms = self.shares('hv1', offsets, pairs,
+                               r'port (?P<name>\S+) is up')
+        return add_ms, ping_ms, share_ms
 
     def measure_floor(self, k):
         """Returns a list of K durations of "ovs-vsctl add-port" of a veth
@@ -178,7 +232,7 @@ class Bench:
 
     # OVN 23.03.
 
-    def setup_ovn(self):
+    def setup_ovn(self, start_controller=True):
         d = os.path.join(self.dir, 'ovn')
         os.makedirs(d)
         self.ovn_nb = '--db=unix:%s/nb.sock' % d
@@ -200,17 +254,26 @@ class Bench:
         run('ovn-nbctl', self.ovn_nb, 'ls-add', 'sw0')
 
         self.sandbox('host-add', 'hv3', '172.31.0.3/24')
-        hd = os.path.join(self.dir, 'sandbox', 'hv3')
         run('ovs-vsctl', '--db=' + self.host_db('hv3'), 'set',
             'open_vswitch', '.', 'external_ids:ovn-remote=unix:%s/sb.sock' % d,
             'external_ids:ovn-encap-type=geneve',
             'external_ids:ovn-encap-ip=172.31.0.3',
             'external_ids:ovn-bridge-datapath-type=netdev')
+        if start_controller:
+            self.start_ovn_controller()
+        else:
+            run('ovs-vsctl', '--db=' + self.host_db('hv3'), 'add-br',
+                'br-int', '--', 'set', 'Bridge', 'br-int',
+                'datapath_type=netdev', 'fail_mode=secure')
+
+    def start_ovn_controller(self):
+        hd = os.path.join(self.dir, 'sandbox', 'hv3')
         self.sandbox('run', 'hv3', 'env', 'OVN_RUNDIR=' + hd, 'ovn-controller',
                      '--detach', '--no-chdir',
                      '--pidfile=%s/ovn-controller.pid' % hd,
                      '--log-file=%s/ovn-controller.log' % hd,
                      self.host_db('hv3'))
+        self.pids.append('%s/ovn-controller.pid' % hd)
         self.wait_for(lambda: subprocess.call(
             ['ovs-vsctl', '--db=' + self.host_db('hv3'), 'br-exists',
              'br-int']) == 0)
@@ -248,9 +311,11 @@ class Bench:
         """Returns a list of K attach latencies with OVN, in ms."""
         ns = self.sandbox('netns', 'hv3')
         db = '--db=' + self.host_db('hv3')
-        times = []
+        times, pairs = [], []
+        offsets = self.log_offsets('hv3', 'ovn-controller')
         for j in range(k):
             lsp, iface, addr = self.ovn_port(60000 + j)
+            pairs.append((iface, lsp))
             run('ip', '-n', ns, 'link', 'add', iface, 'type', 'veth',
                 'peer', 'name', iface + 'p')
             time.sleep(0.3)
@@ -265,7 +330,9 @@ class Bench:
             run('ovs-vsctl', db, 'del-port', 'br-int', iface)
             run('ovn-nbctl', self.ovn_nb, 'lsp-del', lsp)
             run('ip', '-n', ns, 'link', 'del', iface)
-        return times
+        return times, self.shares(
+            'hv3', offsets, pairs,
+            r'Setting lport (?P<name>\S+) ovn-installed in OVS')
 
 
 def summary(values):
@@ -295,16 +362,20 @@ def main():
             bench.setup_ovn()
         for n in counts:
             bench.populate(n)
-            add_ms, ping_ms = bench.measure_cni(args.samples)
+            first = len(rows)
+            add_ms, ping_ms, share_ms = bench.measure_cni(args.samples)
             floor_ms = bench.measure_floor(args.samples)
             rows.append((n, 'sluice-cni ADD (port up)', add_ms))
             rows.append((n, 'sluice-cni ADD -> cross-host ping', ping_ms))
+            rows.append((n, 'sluice-controller share', share_ms))
             rows.append((n, 'floor: ovs-vsctl add-port', floor_ms))
             if ovn:
                 bench.populate_ovn(n)
+                ovn_ms, ovn_share_ms = bench.measure_ovn(args.samples)
                 rows.append((n, 'OVN lsp-add+add-port -> ovn-installed',
-                             bench.measure_ovn(args.samples)))
-            for row in rows[-4:]:
+                             ovn_ms))
+                rows.append((n, 'ovn-controller share', ovn_share_ms))
+            for row in rows[first:]:
                 print('%5d  %-40s %s' % (row[0], row[1], summary(row[2])),
                       flush=True)
     finally:
