@@ -470,7 +470,9 @@ tenant_recompute(struct si_state *si, const struct local_state *ls,
             insts[n_insts++] = inst;
         }
     }
-    qsort(insts, n_insts, sizeof *insts, compare_instances);
+    if (n_insts) {
+        qsort(insts, n_insts, sizeof *insts, compare_instances);
+    }
 
     if (t->active) {
         for (size_t i = 0; i < n_nets; i++) {
