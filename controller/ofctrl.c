@@ -1139,9 +1139,11 @@ handle_flow_stats_reply(struct ofctrl *ofctrl, const struct ofp_header *oh)
         ofctrl->stats_xids[i] = ofctrl->stats_xids[--ofctrl->n_stats_xids];
         if (!ofctrl->n_stats_xids) {
             free(ofctrl->stats);
-            ofctrl->stats = xmemdup(ofctrl->stats_building,
-                                    MAX(ofctrl->n_stats_building, 1)
-                                    * sizeof *ofctrl->stats);
+            ofctrl->stats = (ofctrl->n_stats_building
+                             ? xmemdup(ofctrl->stats_building,
+                                       ofctrl->n_stats_building
+                                       * sizeof *ofctrl->stats)
+                             : NULL);
             ofctrl->n_stats = ofctrl->n_stats_building;
             ofctrl->stats_seq++;
         }
