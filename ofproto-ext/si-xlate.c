@@ -366,9 +366,11 @@ si_accept_execute(const struct ofpact_accept *accept,
 /* Makes 'mask', the final wildcards of the tunnel for a packet whose raw
  * (UDPIF) Geneve options were read by si_accept_execute() from 'upcall_tnl',
  * match everything that the decision depended on: the header of every option
- * up to the first with the Sluice class and type, and all of that option; or
- * the header of every option if there is none.  Together with the exact
- * options length, this pins the option's position and content.
+ * up to the first with the Sluice class and type, and all of that option but
+ * the flow cookie of a well-formed one (which "accept" does not look at, so
+ * that the connections of one context share a datapath flow); or the header
+ * of every option if there is none.  Together with the exact options length,
+ * this pins the option's position and the context in it.
  *
  * Call this after the mapped-field wildcards have been converted to the raw
  * form, which would otherwise drop the bits of an option that no TLV map
@@ -395,7 +397,9 @@ si_accept_mask_raw_options(const struct flow_tnl *upcall_tnl,
         masks[pos] = masks[pos + 1] = masks[pos + 2] = 0xff;
         masks[pos + 3] |= 0x1f;
         if (pos == ofs) {
-            memset(&masks[pos + 4], 0xff, opt_size - 4);
+            memset(&masks[pos + 4], 0xff,
+                   (opt_size == SI_GENEVE_OPT_SIZE
+                    ? opt_size - 4 - sizeof(ovs_be32) : opt_size - 4));
             break;
         }
         pos += opt_size;
