@@ -96,7 +96,7 @@ clean-testsuites:
 # attach benchmark compares with OVN, whose packages it installs if they are
 # missing.  BENCHFLAGS passes options, e.g. BENCHFLAGS='--samples=10'.
 BENCH_PACKAGES = ovn-central ovn-host
-bench: all
+bench: all bench-actions
 	@missing=; \
 	for p in $(BENCH_PACKAGES); do \
 	  dpkg-query -W -f='$${db:Status-Status}' $$p 2>/dev/null \
@@ -108,3 +108,9 @@ bench: all
 	fi
 	$(PYTHON3) $(srcdir)/tests/bench-cni.py $(abs_builddir) $(BENCHFLAGS)
 .PHONY: bench
+
+# Service insertion, native actions against standard OpenFlow, as root.
+bench-actions: all
+	$(PYTHON3) $(srcdir)/tests/bench-actions.py $(abs_builddir) \
+	  $(BENCH_ACTIONS_FLAGS)
+.PHONY: bench-actions
