@@ -28,6 +28,8 @@ controller_sluice_controller_SOURCES = \
 	controller/si.h \
 	controller/si-flows.c \
 	controller/si-flows.h \
+	controller/si-native.c \
+	controller/si-native.h \
 	controller/si-health.c \
 	controller/si-health.h \
 	controller/si-ids.c \

@@ -5,6 +5,7 @@
 #include "controller/ofctrl.h"
 #include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 #include "byte-order.h"
 #include "flow.h"
 #include "controller/flow-table.h"
@@ -67,6 +68,22 @@ enum tlv_state {
     TLV_READY,                  /* The mapping is in place (or cannot be). */
 };
 
+/* What the switch said to the probe for Sluice's native service-insertion
+ * actions on the current connection. */
+enum probe_state {
+    PROBE_SENT,                 /* Awaiting an error or the barrier. */
+    PROBE_NATIVE,               /* The switch accepted the actions. */
+    PROBE_STOCK,                /* The switch rejected them. */
+};
+
+/* The probe: a flow with a "steer" and an "accept" action, added to a
+ * bundle that is then discarded, so that the switch checks the actions and
+ * keeps nothing. */
+#define PROBE_ACTIONS                                                   \
+    "steer(chain=1,hop=1,encap=geneve,pin=reg0[0..7],fallback=1,members:1)," \
+    "accept(encap=vxlan,chain=reg1[0..11],hop=reg1[12..15],"            \
+    "reverse=reg1[16],next=1)"
+
 /* The most packet-ins queued for the caller; more are dropped. */
 #define MAX_PACKET_INS 64
 
@@ -89,6 +106,10 @@ struct ofctrl {
 
     enum tlv_state tlv_state;   /* Only TLV_READY allows a full sync. */
     ovs_be32 tlv_xid;           /* Request, table mod or barrier awaited. */
+
+    enum probe_state probe;     /* Nor does PROBE_SENT. */
+    ovs_be32 probe_xids[3];     /* The probe's bundle messages. */
+    ovs_be32 probe_barrier_xid; /* The barrier that follows them. */
 
     uint64_t put_seq;           /* Sequence number of the latest put. */
     uint64_t full_sync_seq;     /* Put of the latest full sync, or 0. */
@@ -139,6 +160,8 @@ static void queue_group_changes(struct ofctrl *, struct flow_table **,
                                 size_t n, struct ovs_list *before,
                                 struct ovs_list *after);
 static void start_connection(struct ofctrl *);
+static void send_probe(struct ofctrl *);
+static bool is_probe_xid(const struct ofctrl *, ovs_be32 xid);
 static void handle_tlv_reply(struct ofctrl *, const struct ofp_header *);
 static void handle_packet_in(struct ofctrl *, const struct ofp_header *);
 static void handle_flow_stats_reply(struct ofctrl *,
@@ -258,6 +281,8 @@ ofctrl_run(struct ofctrl *ofctrl)
         ofctrl->ports_known = false;
         ofctrl->ports_seqno++;
         ofctrl->tlv_state = TLV_REQUESTED;
+        ofctrl->probe = PROBE_SENT;
+        memset(ofctrl->probe_xids, 0, sizeof ofctrl->probe_xids);
         ofctrl->n_stats_xids = 0;
         if (rconn_is_connected(ofctrl->rconn)) {
             start_connection(ofctrl);
@@ -298,6 +323,16 @@ bool
 ofctrl_is_alive(const struct ofctrl *ofctrl)
 {
     return rconn_is_alive(ofctrl->rconn);
+}
+
+/* Returns true once the switch has said, on the current connection,
+ * whether it has the native service-insertion actions "steer" and "accept"
+ * (docs/ofproto-ext.md), and then stores the answer in '*native'. */
+bool
+ofctrl_get_native_actions(const struct ofctrl *ofctrl, bool *native)
+{
+    *native = ofctrl->probe == PROBE_NATIVE;
+    return rconn_is_connected(ofctrl->rconn) && ofctrl->probe != PROBE_SENT;
 }
 
 /* Returns the switch's datapath ID, or 0 if it has not said yet. */
@@ -344,10 +379,11 @@ ofctrl_put(struct ofctrl *ofctrl, struct flow_table **tables, size_t n)
     struct ovs_list msgs = OVS_LIST_INITIALIZER(&msgs);
     struct ovs_list after = OVS_LIST_INITIALIZER(&after);
     if (ofctrl->full_sync && (time_msec() < ofctrl->retry_at
-                              || ofctrl->tlv_state != TLV_READY)) {
-        /* Still backing off after an error, or waiting for the TLV map: the
-         * dirty keys stay dirty, and the full sync later covers them
-         * anyway. */
+                              || ofctrl->tlv_state != TLV_READY
+                              || ofctrl->probe == PROBE_SENT)) {
+        /* Still backing off after an error, or waiting for the TLV map or
+         * the probe: the dirty keys stay dirty, and the full sync later
+         * covers them anyway. */
         return ofctrl->put_seq;
     } else if (ofctrl->full_sync) {
         /* Delete everything and add every desired flow and group,
@@ -905,6 +941,79 @@ start_connection(struct ofctrl *ofctrl)
     rq = ofpraw_alloc(OFPRAW_NXT_TLV_TABLE_REQUEST, OFCTRL_VERSION, 0);
     ofctrl->tlv_xid = ((struct ofp_header *) rq->data)->xid;
     rconn_send(ofctrl->rconn, rq, NULL);
+
+    send_probe(ofctrl);
+}
+
+/* Asks the switch whether it has the native "steer" and "accept" actions:
+ * opens a bundle, adds a flow with both to it, discards it and sends a
+ * barrier.  A switch without them rejects the flow with an error before
+ * the barrier reply; either way the bundle leaves nothing behind. */
+static void
+send_probe(struct ofctrl *ofctrl)
+{
+    uint64_t ofpacts_stub[1024 / 8];
+    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(ofpacts_stub);
+    enum ofputil_protocol usable;
+    struct ofpact_parse_params pp = {
+        .ofpacts = &ofpacts,
+        .usable_protocols = &usable,
+    };
+    char *error = ofpacts_parse_actions(PROBE_ACTIONS, &pp);
+    ovs_assert(!error);
+
+    struct flow_key key = { .table_id = 0, .priority = 0 };
+    struct match catchall;
+    match_init_catchall(&catchall);
+    minimatch_init(&key.match, &catchall);
+    struct ovs_list msgs = OVS_LIST_INITIALIZER(&msgs);
+    queue_flow_mod(&msgs, &key, OFPFC_ADD, ofpacts.data, ofpacts.size, 0);
+    minimatch_destroy(&key.match);
+    ofpbuf_uninit(&ofpacts);
+
+    struct ofputil_bundle_ctrl_msg ctrl = {
+        .bundle_id = ofctrl->next_bundle_id++,
+        .type = OFPBCT_OPEN_REQUEST,
+        .flags = OFPBF_ORDERED | OFPBF_ATOMIC,
+    };
+    struct ofpbuf *msg = ofputil_encode_bundle_ctrl_request(OFCTRL_VERSION,
+                                                            &ctrl);
+    ofctrl->probe_xids[0] = ((struct ofp_header *) msg->data)->xid;
+    rconn_send(ofctrl->rconn, msg, NULL);
+
+    struct ofpbuf *fm = CONTAINER_OF(ovs_list_pop_front(&msgs),
+                                     struct ofpbuf, list_node);
+    struct ofputil_bundle_add_msg add = {
+        .bundle_id = ctrl.bundle_id,
+        .flags = ctrl.flags,
+        .msg = fm->data,
+    };
+    msg = ofputil_encode_bundle_add(OFCTRL_VERSION, &add);
+    ofctrl->probe_xids[1] = ((struct ofp_header *) msg->data)->xid;
+    rconn_send(ofctrl->rconn, msg, NULL);
+    ofpbuf_delete(fm);
+
+    ctrl.type = OFPBCT_DISCARD_REQUEST;
+    msg = ofputil_encode_bundle_ctrl_request(OFCTRL_VERSION, &ctrl);
+    ofctrl->probe_xids[2] = ((struct ofp_header *) msg->data)->xid;
+    rconn_send(ofctrl->rconn, msg, NULL);
+
+    msg = ofputil_encode_barrier_request(OFCTRL_VERSION);
+    ofctrl->probe_barrier_xid = ((struct ofp_header *) msg->data)->xid;
+    rconn_send(ofctrl->rconn, msg, NULL);
+    ofctrl->probe = PROBE_SENT;
+}
+
+/* Returns true if 'xid' is that of one of the probe's bundle messages. */
+static bool
+is_probe_xid(const struct ofctrl *ofctrl, ovs_be32 xid)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(ofctrl->probe_xids); i++) {
+        if (ofctrl->probe_xids[i] == xid) {
+            return true;
+        }
+    }
+    return false;
 }
 
 /* Makes sure that the switch maps Sluice's Geneve option, given its TLV
@@ -1030,9 +1139,11 @@ handle_flow_stats_reply(struct ofctrl *ofctrl, const struct ofp_header *oh)
         ofctrl->stats_xids[i] = ofctrl->stats_xids[--ofctrl->n_stats_xids];
         if (!ofctrl->n_stats_xids) {
             free(ofctrl->stats);
-            ofctrl->stats = xmemdup(ofctrl->stats_building,
-                                    MAX(ofctrl->n_stats_building, 1)
-                                    * sizeof *ofctrl->stats);
+            ofctrl->stats = (ofctrl->n_stats_building
+                             ? xmemdup(ofctrl->stats_building,
+                                       ofctrl->n_stats_building
+                                       * sizeof *ofctrl->stats)
+                             : NULL);
             ofctrl->n_stats = ofctrl->n_stats_building;
             ofctrl->stats_seq++;
         }
@@ -1069,6 +1180,19 @@ handle_message(struct ofctrl *ofctrl, const struct ofp_header *oh)
                && ofctrl->tlv_state == TLV_MOD_SENT
                && oh->xid == ofctrl->tlv_xid) {
         ofctrl->tlv_state = TLV_READY;
+    } else if (type == OFPTYPE_BARRIER_REPLY
+               && ofctrl->probe == PROBE_SENT
+               && oh->xid == ofctrl->probe_barrier_xid) {
+        VLOG_INFO("switch has the native service-insertion actions");
+        ofctrl->probe = PROBE_NATIVE;
+    } else if (type == OFPTYPE_ERROR && ofctrl->probe == PROBE_SENT
+               && is_probe_xid(ofctrl, oh->xid)) {
+        enum ofperr error = ofperr_decode_msg(oh, NULL);
+        VLOG_INFO("switch lacks the native service-insertion actions "
+                  "(probe rejected: %s)", ofperr_get_name(error));
+        ofctrl->probe = PROBE_STOCK;
+    } else if (type == OFPTYPE_ERROR && is_probe_xid(ofctrl, oh->xid)) {
+        /* The rest of a rejected probe: its bundle's discard. */
     } else if (type == OFPTYPE_BARRIER_REPLY) {
         struct pending_put *p;
         LIST_FOR_EACH_SAFE (p, node, &ofctrl->pending) {

@@ -8,7 +8,8 @@
  * that the switch maps Sluice's Geneve option to a tunnel metadata field
  * (pipeline.h), then replaces all the switch's flows and groups with the
  * desired ones inside one bundle, so the data plane never sees an empty
- * table.  Each put has a sequence number; the caller learns from
+ * table.  It also probes, on each connection, whether the switch has the
+ * native service-insertion actions of ofproto-ext.  Each put has a sequence number; the caller learns from
  * ofctrl_get_acked() when the switch has applied a put, to acknowledge
  * configuration only once it is really in effect.
  *
@@ -65,6 +66,7 @@ void ofctrl_wait(struct ofctrl *);
 bool ofctrl_is_connected(const struct ofctrl *);
 bool ofctrl_is_alive(const struct ofctrl *);
 uint64_t ofctrl_get_datapath_id(const struct ofctrl *);
+bool ofctrl_get_native_actions(const struct ofctrl *, bool *native);
 const struct simap *ofctrl_get_ports(const struct ofctrl *,
                                     uint64_t *seqno);
 uint64_t ofctrl_put(struct ofctrl *, struct flow_table **tables, size_t n);

@@ -120,6 +120,20 @@ enum {
 
     /* A packet that left a local port pair: its context, from conntrack. */
     OFTABLE_SI_PAIR_OUT = 24,
+
+    /* With the native actions (si-native.h), instead of OFTABLE_SI_STEER
+     * and OFTABLE_SI_SEND: "steer" chooses the hop's instance and sends
+     * the packet to it; a packet too big for the encapsulation goes to the
+     * controller. */
+    OFTABLE_SI_CHOOSE = 25,
+
+    /* Where "steer" sends a packet when no instance is live: fail-open
+     * skips the hop. */
+    OFTABLE_SI_FALLBACK = 26,
+
+    /* Commits the instance that "steer" chose, or the skipped hop, to
+     * conntrack. */
+    OFTABLE_SI_CHOSEN = 27,
 };
 
 /* Registers.

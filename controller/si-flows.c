@@ -8,6 +8,7 @@
 #include "controller/pipeline.h"
 #include "controller/si-health.h"
 #include "controller/si-ids.h"
+#include "controller/si-native.h"
 #include "flow.h"
 #include "lib/ip-prefix.h"
 #include "lib/nb-util.h"
@@ -374,7 +375,7 @@ si_flows_rule(struct flow_table *t, const struct si_ctx *ctx,
  * networks that packets returning from its hops may belong to (the tenant's
  * 'n_nets' local 'nets'). */
 void
-si_flows_chain(struct flow_table *t, const struct si_ctx *ctx OVS_UNUSED,
+si_flows_chain(struct flow_table *t, const struct si_ctx *ctx,
                const struct nbrec_chain *chain,
                const struct nbrec_service_instance **insts, size_t n_insts,
                const struct si_net *nets, size_t n_nets)
@@ -459,6 +460,9 @@ si_flows_chain(struct flow_table *t, const struct si_ctx *ctx OVS_UNUSED,
     for (size_t i = 0; i < chain->n_hops; i++) {
         int hop = chain->key_hops[i];
         const struct nbrec_service *svc = chain->value_hops[i];
+        if (si_native_applies(ctx, svc, insts, n_insts)) {
+            continue;
+        }
         for (size_t j = 0; j < n_insts; j++) {
             const struct nbrec_service_instance *inst = insts[j];
             if (inst->service != svc) {
@@ -1017,6 +1021,15 @@ put_label_match(struct ds *match, int hop, unsigned int value)
     ds_put_format(match, "ct_label=0x%016"PRIx64"%016"PRIx64
                   "/0x%016"PRIx64"%016"PRIx64,
                   v.u64.hi, v.u64.lo, m.u64.hi, m.u64.lo);
+}
+
+/* Returns the largest inner IP packet that fits the underlay when sent to
+ * an appliance of 'type', "geneve" or "vxlan". */
+int
+si_appliance_mtu(const struct si_ctx *ctx, const char *type)
+{
+    return encap_mtu(ctx, (!strcmp(type, "vxlan") ? VXLAN_OVERHEAD
+                           : GENEVE_OVERHEAD));
 }
 
 /* Returns the largest inner IP packet that fits the underlay with an

@@ -10,9 +10,9 @@
  *
  * Each function adds the flows and groups that one northbound row owns, given
  * what si.c has worked out about it, so that a change to the row replaces
- * them.  This file is the boundary to the OpenFlow actions: another lowering
- * (the native "steer" and "accept" actions of ofproto-ext) would implement
- * these same functions. */
+ * them.  This file is the boundary to the OpenFlow actions: where the switch
+ * has the native "steer" and "accept" actions of ofproto-ext, si-native.h
+ * lowers the hops of services of appliances to them instead. */
 
 #ifndef SI_FLOWS_H
 #define SI_FLOWS_H 1
@@ -61,6 +61,8 @@ struct si_ctx {
     int underlay_mtu;           /* MTU of the underlay network. */
     struct si_ids *ids;         /* Numbers for groups and instances. */
     const struct si_health *health;     /* Which instances are up. */
+    bool native;                /* Lower to the native actions where they
+                                 * apply (si-native.h). */
 };
 
 /* A network with local ports, as the egress point sees it. */
@@ -102,5 +104,6 @@ ofp_port_t si_instance_port(const struct si_ctx *,
                             bool in);
 bool si_instance_usable(const struct si_ctx *,
                         const struct nbrec_service_instance *);
+int si_appliance_mtu(const struct si_ctx *, const char *type);
 
 #endif /* si-flows.h */

@@ -10,6 +10,7 @@
 #include "controller/flow-engine.h"
 #include "controller/si-flows.h"
 #include "controller/si-health.h"
+#include "controller/si-native.h"
 #include "flow.h"
 #include "lib/sluice-nb-idl.h"
 #include "openvswitch/ofp-port.h"
@@ -63,6 +64,7 @@ si_state_init(struct si_state *si)
     hmap_init(&si->tenants);
     hmap_init(&si->ports);
     si->has_static = false;
+    si->native = false;
     uuidset_init(&si->health_changes);
 }
 
@@ -101,6 +103,7 @@ si_make_ctx(struct si_state *si, const struct local_state *ls)
         .underlay_mtu = ls->underlay_mtu,
         .ids = &si->ids,
         .health = si->health,
+        .native = si->native,
     };
 }
 
@@ -540,13 +543,24 @@ tenant_recompute(struct si_state *si, const struct local_state *ls,
                 mine[n_mine++] = insts[i];
             }
         }
+        bool native = si_native_applies(&ctx, svc, mine, n_mine);
         if (t->active && n_hops) {
-            si_flows_service(&si->table, &ctx, svc, mine, n_mine);
+            if (native) {
+                si_native_service(&si->table, &ctx, svc, mine, n_mine, hops,
+                                  n_hops);
+            } else {
+                si_flows_service(&si->table, &ctx, svc, mine, n_mine);
+            }
             uuidset_insert(&t->owners, &svc->header_.uuid);
         }
         for (size_t i = 0; i < n_mine; i++) {
-            si_flows_instance(&si->table, &ctx, mine[i], hops, n_hops,
-                              t->active);
+            if (native) {
+                si_native_instance(&si->table, &ctx, mine[i], hops, n_hops,
+                                   t->active);
+            } else {
+                si_flows_instance(&si->table, &ctx, mine[i], hops, n_hops,
+                                  t->active);
+            }
             uuidset_insert(&t->owners, &mine[i]->header_.uuid);
         }
         free(mine);
@@ -641,6 +655,9 @@ static_update(struct si_state *si, const struct local_state *ls)
         if (needed) {
             struct si_ctx ctx = si_make_ctx(si, ls);
             si_flows_static(&si->table, &ctx);
+            if (ctx.native) {
+                si_native_static(&si->table, &ctx);
+            }
         }
         si->has_static = needed;
     }

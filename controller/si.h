@@ -38,6 +38,9 @@ struct si_state {
                                  * local ports as the flows account for
                                  * them. */
     bool has_static;            /* The static flows are in 'table'. */
+    bool native;                /* The switch has the native actions and the
+                                 * controller uses them (si-native.h); a
+                                 * change needs a recompute. */
     struct uuidset health_changes;  /* Being handled. */
 };
 

@@ -333,6 +333,7 @@ parse_options(int argc, char *argv[], struct options *opts)
         OPT_LISTEN,
         OPT_NB,
         OPT_UNIXCTL,
+        OPT_SERVICE_ACTIONS,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
         SSL_OPTION_ENUMS,
@@ -341,6 +342,7 @@ parse_options(int argc, char *argv[], struct options *opts)
         {"listen", required_argument, NULL, OPT_LISTEN},
         {"nb", required_argument, NULL, OPT_NB},
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
+        {"service-actions", required_argument, NULL, OPT_SERVICE_ACTIONS},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {"peer-ca-cert", required_argument, NULL, OPT_PEER_CA_CERT},
@@ -374,6 +376,16 @@ parse_options(int argc, char *argv[], struct options *opts)
             free(opts->unixctl_path);
             opts->unixctl_path = xstrdup(optarg);
             break;
+
+        case OPT_SERVICE_ACTIONS: {
+            enum si_actions actions;
+            if (!si_actions_from_string(optarg, &actions)) {
+                ovs_fatal(0, "--service-actions=%s: must be auto, native or "
+                          "stock", optarg);
+            }
+            switch_set_service_actions(actions);
+            break;
+        }
 
         case 'h':
             usage();
@@ -450,6 +462,11 @@ usage(void)
            "  --listen=TARGET         central mode: accept switches on TARGET\n"
            "  --nb=DATABASE           central mode: the northbound database\n"
            "  --unixctl=SOCKET        override default control socket name\n"
+           "  --service-actions=auto|native|stock\n"
+           "                          lower service insertion to the native\n"
+           "                          actions, if the switch has them (auto,\n"
+           "                          the default), always (native) or never\n"
+           "                          (stock)\n"
            "  --peer-ca-cert=FILE     CA certificate of the database peer\n"
            "  -h, --help              display this help message\n"
            "  -V, --version           display version information\n");
@@ -497,6 +514,7 @@ put_connections(const struct controller *c, struct ds *s)
                           switch_chassis(sw));
         }
         ofctrl_status(sw->ofctrl, s);
+        switch_ctx_status_actions(sw, s);
     }
 }
 

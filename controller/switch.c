@@ -9,6 +9,7 @@
 #include "controller/pipeline.h"
 #include "controller/si-flows.h"
 #include "controller/si-health.h"
+#include "controller/si-native.h"
 #include "controller/si-packet.h"
 #include "lib/sluice-nb-idl.h"
 #include "openvswitch/dynamic-string.h"
@@ -19,8 +20,19 @@
 
 VLOG_DEFINE_THIS_MODULE(switch);
 
+/* --service-actions: what service insertion is lowered to. */
+static enum si_actions service_actions = SI_ACTIONS_AUTO;
+
 static void handle_packet_in(struct switch_ctx *,
                              const struct ofctrl_packet_in *);
+static void update_native(struct switch_ctx *);
+
+/* Makes every switch lower service insertion to 'actions'. */
+void
+switch_set_service_actions(enum si_actions actions)
+{
+    service_actions = actions;
+}
 
 /* Creates the state of the switch that 'ofctrl' connects to, and that 'name'
  * describes, with flows from the northbound database 'nb' (whose ports
@@ -80,6 +92,7 @@ switch_ctx_run(struct switch_ctx *sw)
 {
     const struct local_state *ls = &sw->engine.local_state;
 
+    update_native(sw);
     flow_engine_run(&sw->engine, &sw->ports, sw->force_recompute);
     binding_update(&sw->acks, ls->nb, sw->engine.flows_state.port_by_name,
                    &ls->bindings, &ls->changed, &ls->gone,
@@ -99,13 +112,68 @@ switch_ctx_put(struct switch_ctx *sw, struct ovsdb_idl_txn *nb_txn,
     struct flow_table *tables[] = {
         &sw->engine.flows_state.table, &sw->engine.si_state.table,
     };
-    uint64_t put_seq = ofctrl_put(sw->ofctrl, tables, ARRAY_SIZE(tables));
+    size_t n_tables = sw->native_missing ? 1 : ARRAY_SIZE(tables);
+    uint64_t put_seq = ofctrl_put(sw->ofctrl, tables, n_tables);
     binding_note_put(&sw->acks, g ? g->nb_cfg : 0, put_seq);
     binding_report(&sw->acks, nb_txn, port_by_name, ls->chassis,
                    ofctrl_get_acked(sw->ofctrl));
     si_health_report(sw->engine.si_state.health, nb_txn, nb, ls->chassis);
     if (sw->engine.si_state.has_static) {
         si_stats_run(&sw->si_stats, sw->ofctrl, nb_txn, nb, ls->chassis);
+    }
+}
+
+/* Decides, once the switch has answered the probe on a connection, whether
+ * service insertion uses the native actions, as --service-actions says;
+ * a change recomputes the flows.  With "native" and a switch that lacks
+ * them, service insertion is not programmed at all, and that is an
+ * error. */
+static void
+update_native(struct switch_ctx *sw)
+{
+    struct si_state *si = &sw->engine.si_state;
+    bool native;
+
+    if (!ofctrl_get_native_actions(sw->ofctrl, &native)) {
+        sw->native_missing = false;
+        return;
+    }
+
+    bool missing = !native && service_actions == SI_ACTIONS_NATIVE;
+    if (missing && !sw->native_missing) {
+        VLOG_ERR("%s: --service-actions=native, but the switch lacks the "
+                 "native service-insertion actions: service insertion is "
+                 "not programmed on it", sw->name);
+    }
+    sw->native_missing = missing;
+
+    bool use = native && service_actions != SI_ACTIONS_STOCK;
+    if (use != si->native) {
+        VLOG_INFO("%s: service insertion with %s actions", sw->name,
+                  use ? "the native" : "standard OpenFlow");
+        si->native = use;
+        sw->force_recompute = true;
+    }
+}
+
+/* Appends to 's' how service insertion is lowered on 'sw'. */
+void
+switch_ctx_status_actions(const struct switch_ctx *sw, struct ds *s)
+{
+    bool native;
+
+    ds_put_cstr(s, "service actions: ");
+    if (!ofctrl_get_native_actions(sw->ofctrl, &native)) {
+        ds_put_format(s, "%s, switch not probed yet\n",
+                      si_actions_to_string(service_actions));
+    } else if (sw->native_missing) {
+        ds_put_cstr(s, "error: native required, but the switch lacks the "
+                    "native actions: no service insertion\n");
+    } else {
+        ds_put_format(s, "%s (%s, switch %s the native actions)\n",
+                      sw->engine.si_state.native ? "native" : "stock",
+                      si_actions_to_string(service_actions),
+                      native ? "has" : "lacks");
     }
 }
 

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include "controller/binding.h"
 #include "controller/flow-engine.h"
+#include "controller/si-native.h"
 #include "controller/si-stats.h"
 #include "controller/switch-ports.h"
 #include "openvswitch/list.h"
@@ -36,6 +37,8 @@ struct switch_ctx {
     bool force_recompute;       /* At the next switch_ctx_run(). */
     bool unknown_warned;        /* Central: said that no chassis has the
                                  * switch's datapath ID. */
+    bool native_missing;        /* --service-actions=native, but the switch
+                                 * lacks the native actions. */
 };
 
 struct switch_ctx *switch_ctx_create(const char *name, struct ofctrl *,
@@ -49,6 +52,8 @@ void switch_ctx_put(struct switch_ctx *, struct ovsdb_idl_txn *nb_txn,
                     struct ovsdb_idl *nb,
                     struct ovsdb_idl_index *port_by_name);
 void switch_ctx_status(const struct switch_ctx *, struct ds *);
+void switch_ctx_status_actions(const struct switch_ctx *, struct ds *);
+void switch_set_service_actions(enum si_actions);
 void switch_ctx_wait(struct switch_ctx *);
 
 #endif /* switch.h */

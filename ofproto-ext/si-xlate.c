@@ -89,10 +89,13 @@ steer_hash(const struct flow *flow, struct flow_wildcards *wc)
  *
  * A live member whose index the 'pin' subfield already holds is chosen.
  * Otherwise, with one live member, that member is chosen; with more, the one
- * with the highest random weight hash_2words(i, H), where 'i' is the 0-based
- * index and H the symmetric_l4 hash of 'flow' with basis 0.  This is the
- * choice that "bundle(symmetric_l4,0,hrw,ofport,members:...)" makes for the
- * same live members.  Only in this last case does 'wc' gain the hashed
+ * with the highest score hash_int(i, H) & 0xffff, where 'i' is the 1-based
+ * index and H the symmetric_l4 hash of 'flow' with basis 0, the later member
+ * on a tie.  This is the choice of a select group with the default selection
+ * method (or "selection_method=hash" without fields) whose buckets have IDs
+ * 1, 2, ... in member order and equal weights, for the same live members:
+ * the standard OpenFlow that the controller lowers service insertion to
+ * makes the same choice.  Only in this last case does 'wc' gain the hashed
  * fields.
  *
  * If 'notes' is nonnull, appends to it one line per step for
@@ -146,14 +149,14 @@ si_steer_choose(const struct ofpact_steer *steer, struct flow *flow,
                      ofp_to_u16(steer->members[last_live - 1]));
         } else if (n_live > 1) {
             uint32_t hash = steer_hash(flow, wc);
-            uint32_t best_weight = 0;
+            uint32_t best_score = 0;
 
             for (size_t i = 0; i < steer->n_members; i++) {
                 if (live[i]) {
-                    uint32_t weight = hash_2words(i, hash);
+                    uint32_t score = hash_int(i + 1, hash) & 0xffff;
 
-                    if (!choice->index || weight > best_weight) {
-                        best_weight = weight;
+                    if (score >= best_score) {
+                        best_score = score;
                         choice->index = i + 1;
                     }
                 }
@@ -182,7 +185,9 @@ si_steer_choose(const struct ofpact_steer *steer, struct flow *flow,
  *   - Geneve: the tunnel ID is the network VNI, the low 24 bits of
  *     "metadata", and the tunnel options are replaced by the Sluice option
  *     in raw (UDPIF) form, so that no TLV mapping is needed.  The option's
- *     flow cookie is the symmetric_l4 hash, so 'wc' gains the hashed fields.
+ *     flow cookie is the low 16 bits of the symmetric_l4 hash (what
+ *     "multipath(symmetric_l4,0,modulo_n,65536,...)" computes), so 'wc'
+ *     gains the hashed fields.
  *
  *   - VXLAN: the tunnel ID is the VXLAN context.
  *
@@ -210,7 +215,7 @@ si_steer_encap(const struct ofpact_steer *steer, struct flow *flow,
 
         wc->masks.metadata |= htonll(0xffffff);
         ctx.vni = ntohll(flow->metadata) & 0xffffff;
-        ctx.cookie = steer_hash(flow, wc);
+        ctx.cookie = steer_hash(flow, wc) & 0xffff;
 
         flow->tunnel.tun_id = htonll(ctx.vni);
         flow->tunnel.flags |= FLOW_TNL_F_UDPIF;
@@ -361,9 +366,11 @@ si_accept_execute(const struct ofpact_accept *accept,
 /* Makes 'mask', the final wildcards of the tunnel for a packet whose raw
  * (UDPIF) Geneve options were read by si_accept_execute() from 'upcall_tnl',
  * match everything that the decision depended on: the header of every option
- * up to the first with the Sluice class and type, and all of that option; or
- * the header of every option if there is none.  Together with the exact
- * options length, this pins the option's position and content.
+ * up to the first with the Sluice class and type, and all of that option but
+ * the flow cookie of a well-formed one (which "accept" does not look at, so
+ * that the connections of one context share a datapath flow); or the header
+ * of every option if there is none.  Together with the exact options length,
+ * this pins the option's position and the context in it.
  *
  * Call this after the mapped-field wildcards have been converted to the raw
  * form, which would otherwise drop the bits of an option that no TLV map
@@ -390,7 +397,9 @@ si_accept_mask_raw_options(const struct flow_tnl *upcall_tnl,
         masks[pos] = masks[pos + 1] = masks[pos + 2] = 0xff;
         masks[pos + 3] |= 0x1f;
         if (pos == ofs) {
-            memset(&masks[pos + 4], 0xff, opt_size - 4);
+            memset(&masks[pos + 4], 0xff,
+                   (opt_size == SI_GENEVE_OPT_SIZE
+                    ? opt_size - 4 - sizeof(ovs_be32) : opt_size - 4));
             break;
         }
         pos += opt_size;

@@ -98,7 +98,7 @@ clean-testsuites:
 # BENCHFLAGS='--samples=10', SCALEFLAGS to the convergence benchmark
 # (bench-scale.py), e.g. SCALEFLAGS='--ports=1000 --chassis=10'.
 BENCH_PACKAGES = ovn-central ovn-host
-bench: all
+bench: all bench-actions
 	@missing=; \
 	for p in $(BENCH_PACKAGES); do \
 	  dpkg-query -W -f='$${db:Status-Status}' $$p 2>/dev/null \
@@ -112,3 +112,9 @@ bench: all
 	$(PYTHON3) $(srcdir)/tests/bench-scale.py $(abs_builddir) \
 	  $(SCALEFLAGS)
 .PHONY: bench
+
+# Service insertion, native actions against standard OpenFlow, as root.
+bench-actions: all
+	$(PYTHON3) $(srcdir)/tests/bench-actions.py $(abs_builddir) \
+	  $(BENCH_ACTIONS_FLAGS)
+.PHONY: bench-actions

@@ -15,6 +15,11 @@ each, rewritten atomically at most every 0.2 s and at exit:
                      another chain, hop or network than expected
   asymmetric         connections whose two directions carried different
                      flow cookies (Geneve)
+
+and in STATE/connections, the connections it saw with a valid context,
+one "SRC:SPORT > DST:DPORT PROTO DIRECTION COOKIE" line per packet
+direction, sorted (the cookie is "-" for VXLAN).  Creating the file
+STATE/forget makes it forget the connections it saw and remove that file.
 """
 
 import argparse
@@ -97,9 +102,15 @@ def main():
     context = geneve_context if args.encap == "geneve" else vxlan_context
     counts = {"forward": 0, "reverse": 0, "bad": 0, "asymmetric": 0}
     cookies = {}
+    seen = set()
     written = [0.0]
 
     def write(force=False):
+        forget = os.path.join(args.state, "forget")
+        if os.path.exists(forget):
+            seen.clear()
+            os.remove(forget)
+            force = True
         now = time.monotonic()
         if not force and now - written[0] < 0.2:
             return
@@ -109,6 +120,10 @@ def main():
             for name, value in counts.items():
                 f.write("%s %d\n" % (name, value))
         os.rename(tmp, os.path.join(args.state, "counts"))
+        tmp = os.path.join(args.state, "connections.tmp")
+        with open(tmp, "w") as f:
+            f.write("".join("%s\n" % line for line in sorted(seen)))
+        os.rename(tmp, os.path.join(args.state, "connections"))
 
     def stop(signum, frame):
         write(True)
@@ -132,6 +147,12 @@ def main():
         else:
             counts["reverse" if ctx[2] else "forward"] += 1
             tup = five_tuple(ctx[5])
+            if tup:
+                seen.add("%s:%d > %s:%d %d %s %s" % (
+                    socket.inet_ntoa(tup[0][0]), tup[0][1],
+                    socket.inet_ntoa(tup[1][0]), tup[1][1], tup[2],
+                    "reverse" if ctx[2] else "forward",
+                    "-" if ctx[4] is None else "%#x" % ctx[4]))
             if ctx[4] is not None and tup:
                 key = (min(tup[0], tup[1]), max(tup[0], tup[1]), tup[2])
                 if cookies.setdefault(key, ctx[4]) != ctx[4]:
