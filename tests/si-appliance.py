@@ -15,6 +15,9 @@ each, rewritten atomically at most every 0.2 s and at exit:
                      another chain, hop or network than expected
   asymmetric         connections whose two directions carried different
                      flow cookies (Geneve)
+
+and, in STATE/flows, the connections it has served, one line each:
+"PROTO SRC:SPORT DST:DPORT" in the direction of the first packet seen.
 """
 
 import argparse
@@ -28,6 +31,7 @@ import time
 GENEVE_PORT = 6081
 VXLAN_PORT = 4789
 SLUICE_CLASS = 0xff51
+SO_RCVBUFFORCE = 33             # Linux's; Python's socket module lacks it.
 
 
 def parse_args():
@@ -97,6 +101,7 @@ def main():
     context = geneve_context if args.encap == "geneve" else vxlan_context
     counts = {"forward": 0, "reverse": 0, "bad": 0, "asymmetric": 0}
     cookies = {}
+    flows = {}
     written = [0.0]
 
     def write(force=False):
@@ -109,6 +114,10 @@ def main():
             for name, value in counts.items():
                 f.write("%s %d\n" % (name, value))
         os.rename(tmp, os.path.join(args.state, "counts"))
+        tmp = os.path.join(args.state, "flows.tmp")
+        with open(tmp, "w") as f:
+            f.writelines(flows.values())
+        os.rename(tmp, os.path.join(args.state, "flows"))
 
     def stop(signum, frame):
         write(True)
@@ -116,6 +125,8 @@ def main():
 
     signal.signal(signal.SIGTERM, stop)
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    # Room for bursts: a slow appliance should not be a lossy one.
+    sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 1 << 23)
     sock.bind(("0.0.0.0", port))
     sock.settimeout(0.2)
     write(True)
@@ -132,9 +143,13 @@ def main():
         else:
             counts["reverse" if ctx[2] else "forward"] += 1
             tup = five_tuple(ctx[5])
-            if ctx[4] is not None and tup:
+            if tup:
                 key = (min(tup[0], tup[1]), max(tup[0], tup[1]), tup[2])
-                if cookies.setdefault(key, ctx[4]) != ctx[4]:
+                flows.setdefault(key, "%d %s:%d %s:%d\n" % (
+                    tup[2], socket.inet_ntoa(tup[0][0]), tup[0][1],
+                    socket.inet_ntoa(tup[1][0]), tup[1][1]))
+                if (ctx[4] is not None
+                        and cookies.setdefault(key, ctx[4]) != ctx[4]):
                     counts["asymmetric"] += 1
         sock.sendto(data, (addr, port))
         write()
