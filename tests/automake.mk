@@ -107,4 +107,13 @@ bench: all
 	    apt-get install -y -q --no-install-recommends $$missing; \
 	fi
 	$(PYTHON3) $(srcdir)/tests/bench-cni.py $(abs_builddir) $(BENCHFLAGS)
+	$(MAKE) $(AM_MAKEFLAGS) bench-service
 .PHONY: bench
+
+# Service insertion: throughput through a null service, failover time and
+# datapath flows (see docs/benchmarks.md).  BENCH_SERVICE_FLAGS passes
+# options, e.g. BENCH_SERVICE_FLAGS='--runs=5 --remote'.
+bench-service: all
+	$(PYTHON3) $(srcdir)/tests/bench-service.py $(abs_builddir) \
+	  $(BENCH_SERVICE_FLAGS)
+.PHONY: bench-service
