@@ -732,15 +732,17 @@ si_flows_instance(struct flow_table *t, const struct si_ctx *ctx,
     if (pair) {
         /* A port pair on another chassis: through the Geneve tunnel to
          * that chassis, with the pair's ID in the option's reserved byte,
-         * and back from there with the context of one of its hops (and
-         * without an input port, so that the packet may leave by the same
-         * tunnel port). */
+         * and back from there with the context of one of its hops.  Both
+         * ways without an input port, so that a packet may leave by the
+         * tunnel port it came in on (a reply from the chassis of the pair
+         * goes straight back there). */
         char *reserved = xasprintf("load:%"PRId64
                                    "->NXM_NX_TUN_METADATA0[32..39],",
                                    inst->id);
         put_option(&actions, reserved);
         free(reserved);
-        ds_put_format(&actions, "set_field:%s->tun_dst,output:%"PRIu16,
+        ds_put_format(&actions, "set_field:%s->tun_dst,"
+                      "load:0->NXM_OF_IN_PORT[],output:%"PRIu16,
                       inst->chassis->encap_ip,
                       ofp_to_u16(ctx->geneve_port));
         flow_table_add(t, owner, OFTABLE_SI_SEND, 100, steer,

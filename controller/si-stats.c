@@ -91,6 +91,11 @@ si_stats_run(struct si_stats *stats, struct ofctrl *ofctrl,
             if (fs[i].priority == 1) {
                 c->values[2] += fs[i].n_packets;
             }
+        } else if (fs[i].table_id == OFTABLE_SI_SEND
+                   && fs[i].priority != 100) {
+            /* Not a send flow but the one for packets too big to send,
+             * which OVS credits with every packet whose check_pkt_larger
+             * it translated, since it translates both outcomes. */
         } else {
             c->values[0] += fs[i].n_packets;
             c->values[1] += fs[i].n_bytes;

@@ -98,7 +98,7 @@ clean-testsuites:
 # BENCHFLAGS='--samples=10', SCALEFLAGS to the convergence benchmark
 # (bench-scale.py), e.g. SCALEFLAGS='--ports=1000 --chassis=10'.
 BENCH_PACKAGES = ovn-central ovn-host
-bench: all bench-actions
+bench: all
 	@missing=; \
 	for p in $(BENCH_PACKAGES); do \
 	  dpkg-query -W -f='$${db:Status-Status}' $$p 2>/dev/null \
@@ -111,7 +111,16 @@ bench: all bench-actions
 	$(PYTHON3) $(srcdir)/tests/bench-cni.py $(abs_builddir) $(BENCHFLAGS)
 	$(PYTHON3) $(srcdir)/tests/bench-scale.py $(abs_builddir) \
 	  $(SCALEFLAGS)
+	$(MAKE) $(AM_MAKEFLAGS) bench-service bench-actions
 .PHONY: bench
+
+# Service insertion: throughput through a null service, failover time and
+# datapath flows (see docs/benchmarks.md).  BENCH_SERVICE_FLAGS passes
+# options, e.g. BENCH_SERVICE_FLAGS='--runs=5 --remote'.
+bench-service: all
+	$(PYTHON3) $(srcdir)/tests/bench-service.py $(abs_builddir) \
+	  $(BENCH_SERVICE_FLAGS)
+.PHONY: bench-service
 
 # Service insertion, native actions against standard OpenFlow, as root.
 bench-actions: all

@@ -16,10 +16,12 @@ each, rewritten atomically at most every 0.2 s and at exit:
   asymmetric         connections whose two directions carried different
                      flow cookies (Geneve)
 
-and in STATE/connections, the connections it saw with a valid context,
-one "SRC:SPORT > DST:DPORT PROTO DIRECTION COOKIE" line per packet
-direction, sorted (the cookie is "-" for VXLAN).  Creating the file
-STATE/forget makes it forget the connections it saw and remove that file.
+and two files about the connections it saw with a valid context, which
+creating the file STATE/forget makes it forget (it then removes that file):
+STATE/connections, one "SRC:SPORT > DST:DPORT PROTO DIRECTION COOKIE" line
+per packet direction, sorted (the cookie is "-" for VXLAN), and
+STATE/flows, one "PROTO SRC:SPORT DST:DPORT" line per connection, in the
+direction of its first packet.
 """
 
 import argparse
@@ -33,6 +35,7 @@ import time
 GENEVE_PORT = 6081
 VXLAN_PORT = 4789
 SLUICE_CLASS = 0xff51
+SO_RCVBUFFORCE = 33             # Linux's; Python's socket module lacks it.
 
 
 def parse_args():
@@ -103,12 +106,14 @@ def main():
     counts = {"forward": 0, "reverse": 0, "bad": 0, "asymmetric": 0}
     cookies = {}
     seen = set()
+    flows = {}
     written = [0.0]
 
     def write(force=False):
         forget = os.path.join(args.state, "forget")
         if os.path.exists(forget):
             seen.clear()
+            flows.clear()
             os.remove(forget)
             force = True
         now = time.monotonic()
@@ -124,6 +129,10 @@ def main():
         with open(tmp, "w") as f:
             f.write("".join("%s\n" % line for line in sorted(seen)))
         os.rename(tmp, os.path.join(args.state, "connections"))
+        tmp = os.path.join(args.state, "flows.tmp")
+        with open(tmp, "w") as f:
+            f.writelines(flows.values())
+        os.rename(tmp, os.path.join(args.state, "flows"))
 
     def stop(signum, frame):
         write(True)
@@ -131,6 +140,8 @@ def main():
 
     signal.signal(signal.SIGTERM, stop)
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    # Room for bursts: a slow appliance should not be a lossy one.
+    sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 1 << 23)
     sock.bind(("0.0.0.0", port))
     sock.settimeout(0.2)
     write(True)
@@ -153,9 +164,12 @@ def main():
                     socket.inet_ntoa(tup[1][0]), tup[1][1], tup[2],
                     "reverse" if ctx[2] else "forward",
                     "-" if ctx[4] is None else "%#x" % ctx[4]))
-            if ctx[4] is not None and tup:
                 key = (min(tup[0], tup[1]), max(tup[0], tup[1]), tup[2])
-                if cookies.setdefault(key, ctx[4]) != ctx[4]:
+                flows.setdefault(key, "%d %s:%d %s:%d\n" % (
+                    tup[2], socket.inet_ntoa(tup[0][0]), tup[0][1],
+                    socket.inet_ntoa(tup[1][0]), tup[1][1]))
+                if (ctx[4] is not None
+                        and cookies.setdefault(key, ctx[4]) != ctx[4]):
                     counts["asymmetric"] += 1
         sock.sendto(data, (addr, port))
         write()

@@ -8,13 +8,18 @@
 #   tcp-stream.py recv ADDR PORT           prints "OK BYTES" at the end, or
 #                                           "ERROR ..." on a reset or a byte
 #                                           out of sequence
-#   tcp-stream.py send ADDR PORT SECONDS    sends a known byte sequence at a
-#                                           steady rate for SECONDS
+#   tcp-stream.py send ADDR PORT SECONDS [SPORT]
+#                                           sends a known byte sequence at a
+#                                           steady rate for SECONDS (from
+#                                           source port SPORT), then prints
+#                                           "SENT BYTES" and "RETRANSMITS N",
+#                                           the segments TCP had to resend
 #
 # The stream is the repeated sequence 0, 1, ..., 250, so the receiver can
 # check every byte without a copy of what was sent.
 
 import socket
+import struct
 import sys
 import time
 
@@ -47,8 +52,9 @@ def recv(addr, port):
     return 0
 
 
-def send(addr, port, seconds):
-    sock = socket.create_connection((addr, port), timeout=60)
+def send(addr, port, seconds, sport=0):
+    sock = socket.create_connection((addr, port), timeout=60,
+                                    source_address=("", sport))
     sent = 0
     end = time.time() + seconds
     while time.time() < end:
@@ -58,12 +64,16 @@ def send(addr, port, seconds):
         time.sleep(0.002)
     sock.shutdown(socket.SHUT_WR)
     sock.recv(1)
+    # struct tcp_info's tcpi_total_retrans, at offset 100.
+    info = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104)
     sock.close()
     print("SENT %d" % sent)
+    print("RETRANSMITS %d" % struct.unpack_from("I", info, 100))
     return 0
 
 
 if __name__ == "__main__":
     if sys.argv[1] == "recv":
         sys.exit(recv(sys.argv[2], int(sys.argv[3])))
-    sys.exit(send(sys.argv[2], int(sys.argv[3]), float(sys.argv[4])))
+    sys.exit(send(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]),
+                  int(sys.argv[5]) if len(sys.argv) > 5 else 0))

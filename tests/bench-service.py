@@ -1,0 +1,301 @@
+#! /usr/bin/env python3
+# Copyright (c) 2026 The Sluice Authors.
+# Licensed under the Apache License, Version 2.0 (see LICENSE).
+#
+# Benchmark of service insertion (make bench-service).  It prints figures
+# and never passes or fails.
+#
+# On sandbox hosts (utilities/sluice-sandbox: namespaces, the userspace
+# datapath, real veths), container c1 on hv1 talks to c2 on hv2 over
+# Geneve, and a rule steers TCP port 5202 and ICMP through service acme/null,
+# whose instances are "null" port pairs (a Linux bridge in a namespace), on
+# hv1 unless --remote puts the first one on a third host.  It measures:
+#
+#   throughput   iperf3 c1 -> c2, direct (port 5201, not steered) and
+#                through the null service (port 5202), back to back in
+#                each run, and the median of the runs' ratios;
+#   failover     with two instances, a ping every 10 ms crosses one, which
+#                then fails: its links go down (a killed container:
+#                OVS sees the port down and fails over in the data path),
+#                or it stops forwarding with its links up (a hung one: the
+#                controller's probes, every 100 ms, 3 failures, find out);
+#                the time is the pings lost times 10 ms;
+#   flows        datapath flows (ovs-appctl dpctl/dump-flows) on hv1 and
+#                hv2 while 1,000 concurrent TCP connections c1 -> c2 each
+#                send a few bytes, direct and through the service.
+#
+# usage: bench-service.py BUILDDIR [--seconds=S] [--runs=K] [--remote]
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import tempfile
+import shutil
+import sys
+import time
+
+# The 1,000 connections: a server in c2 that accepts and reads, and a
+# client in c1 that opens them all, then sends on each every second.
+SERVER = r'''
+import resource, selectors, socket, sys
+resource.setrlimit(resource.RLIMIT_NOFILE, (4096, 4096))
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind((sys.argv[1], int(sys.argv[2])))
+srv.listen(1024)
+sel = selectors.DefaultSelector()
+sel.register(srv, selectors.EVENT_READ)
+while True:
+    for key, _ in sel.select():
+        if key.fileobj is srv:
+            conn, _ = srv.accept()
+            sel.register(conn, selectors.EVENT_READ)
+        elif not key.fileobj.recv(4096):
+            sel.unregister(key.fileobj)
+            key.fileobj.close()
+'''
+CLIENT = r'''
+import resource, socket, sys, time
+resource.setrlimit(resource.RLIMIT_NOFILE, (4096, 4096))
+socks = [socket.create_connection((sys.argv[1], int(sys.argv[2])), 10)
+         for _ in range(int(sys.argv[3]))]
+print("connected", flush=True)
+for _ in range(int(sys.argv[4])):
+    for s in socks:
+        s.send(b"x")
+    time.sleep(1)
+'''
+
+
+def run(*args, **kwargs):
+    return subprocess.run(args, check=True, stdout=subprocess.PIPE,
+                          universal_newlines=True, **kwargs).stdout
+
+
+class Bench:
+    def __init__(self, builddir, workdir):
+        self.dir = workdir
+        ovs = os.path.join(os.path.dirname(builddir), 'ovs', '_build')
+        with open(os.path.join(builddir, 'config.status')) as f:
+            for line in f:
+                if line.startswith('S["OVS_BUILDDIR"]='):
+                    ovs = line.split('"')[3]
+        path = [os.path.join(builddir, 'utilities'),
+                os.path.join(builddir, 'controller'),
+                os.path.join(ovs, 'utilities'), os.path.join(ovs, 'vswitchd'),
+                os.path.join(ovs, 'ovsdb')]
+        os.environ['PATH'] = ':'.join(path + [os.environ['PATH']])
+        os.environ['SLUICE_SANDBOX'] = os.path.join(workdir, 'sandbox')
+        os.environ['SLUICE_NB_DB'] = 'unix:%s/nb/sluice-nb.sock' % workdir
+        self.procs = []
+
+    def sandbox(self, *args):
+        return run('sluice-sandbox', *args).strip()
+
+    def ns(self, name, *args):
+        return self.sandbox('run', name, *args)
+
+    def background(self, name, *args):
+        p = subprocess.Popen(['sluice-sandbox', 'run', name] + list(args),
+                             stdout=subprocess.PIPE, universal_newlines=True)
+        self.procs.append(p)
+        return p
+
+    def wait_for(self, condition, timeout=30):
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                raise RuntimeError('timed out')
+            time.sleep(0.05)
+
+    def health(self, inst, state, chassis):
+        def ok():
+            h = run('sluice-ctl', 'get', 'Service_Instance', inst, 'health')
+            return '%s=%s' % (chassis, state) in h
+        self.wait_for(ok)
+
+    def setup(self, remote):
+        run('sluice-nbdb', '--dir=%s/nb' % self.dir, 'start')
+        run('sluice-ctl', 'init')
+        hosts = ('hv1', 'hv2', 'hv3') if remote else ('hv1', 'hv2')
+        for i, host in enumerate(hosts):
+            self.sandbox('host-add', host, '172.31.0.%d/24' % (i + 1),
+                         '--controller=' + os.environ['SLUICE_NB_DB'])
+        for host in hosts:
+            self.wait_for(lambda: host in run(
+                'sluice-ctl', '--bare', '--columns=name', 'list', 'Chassis'))
+        run('sluice-ctl', 'tenant-add', 'acme', '--', 'network-add',
+            'acme/web', '10.0.0.0/24', 'vni=5001')
+        for ctr, host in (('c1', 'hv1'), ('c2', 'hv2')):
+            run('sluice-ctl', 'port-add', ctr, 'acme/web', 'chassis=' + host)
+            self.sandbox('container-add', host, ctr, '--port=' + ctr)
+        self.wait_for(lambda: subprocess.call(
+            ['sluice-sandbox', 'run', 'c1', 'ping', '-q', '-c', '1', '-W',
+             '1', '10.0.0.3'], stdout=subprocess.DEVNULL) == 0)
+
+        # The null service: instance n1 (on hv3 with --remote), and n2 on
+        # hv1, disabled until the failover measurement.
+        self.sandbox('pair-add', 'hv3' if remote else 'hv1', 'n1')
+        self.sandbox('pair-add', 'hv1', 'n2')
+        run('sluice-ctl', 'service-add', 'acme/null', 'interval=100',
+            'failures=3',
+            '--', 'instance-add', 'acme/null/n1', 'port-pair',
+            'chassis=' + ('hv3' if remote else 'hv1'), 'in=n1-i', 'out=n1-o',
+            '--', 'instance-add', 'acme/null/n2', 'port-pair',
+            'chassis=hv1', 'in=n2-i', 'out=n2-o', 'enabled=false',
+            '--', 'chain-add', 'acme/c1', 'null',
+            '--', 'rule-add', 'acme/tcp', '100', 'redirect', 'c1',
+            'protocol=tcp', 'dport=5202',
+            '--', 'rule-add', 'acme/icmp', '100', 'redirect', 'c1',
+            'protocol=icmp')
+        self.health('n1', 'up', 'hv3' if remote else 'hv1')
+        run('sluice-ctl', '--wait=hv', '--timeout=10', 'sync')
+
+    def teardown(self):
+        for p in self.procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        try:
+            with open('%s/nb/sluice-nb.pid' % self.dir) as f:
+                os.kill(int(f.read()), 15)
+        except (OSError, ValueError):
+            pass
+        subprocess.call(['sluice-sandbox', 'teardown'])
+
+    # Throughput.
+
+    def iperf(self, port, seconds):
+        out = self.ns('c1', 'iperf3', '-J', '-c', '10.0.0.3', '-p',
+                      str(port), '-t', str(seconds))
+        return json.loads(out)['end']['sum_received']['bits_per_second']
+
+    def measure_throughput(self, seconds, runs):
+        servers = [self.background('c2', 'iperf3', '-s', '-B', '10.0.0.3',
+                                   '-p', str(port))
+                   for port in (5201, 5202)]
+        self.wait_for(lambda: ':5202 ' in self.ns('c2', 'ss', '-ltn'))
+        direct, service = [], []
+        for _ in range(runs):
+            direct.append(self.iperf(5201, seconds) / 1e9)
+            service.append(self.iperf(5202, seconds) / 1e9)
+        for p in servers:
+            p.kill()
+            p.wait()
+        return direct, service
+
+    # Failover.
+
+    def forwarded(self, pair):
+        """Packets that bump in the wire 'pair' has forwarded."""
+        out = self.ns(pair, 'cat', '/sys/class/net/out/statistics/tx_packets')
+        return int(out)
+
+    def measure_failover(self, how):
+        """Fails the instance that a 10-ms ping crosses, 'how' "down" (its
+        links go down) or "hung" (it stops forwarding).  Returns the
+        failover time in ms."""
+        run('sluice-ctl', '--wait=hv', '--timeout=10', 'instance-set',
+            'acme/null/n2', 'enabled=true')
+        self.health('n2', 'up', 'hv1')
+        before = {p: self.forwarded(p) for p in ('n1', 'n2')}
+        ping = self.background('c1', 'ping', '-q', '-i', '0.01', '-c',
+                               '300', '-W', '1', '10.0.0.3')
+        time.sleep(0.5)
+        used = max(before, key=lambda p: self.forwarded(p) - before[p])
+        if self.forwarded(used) - before[used] < 25:
+            raise RuntimeError('the ping crosses no instance')
+        if how == 'down':
+            self.ns(used, 'ip', 'link', 'set', 'in', 'down')
+        else:
+            self.ns(used, 'ip', 'link', 'set', 'br0', 'down')
+        out = ping.communicate()[0]
+        m = re.search(r'(\d+) packets transmitted, (\d+) received', out)
+        sent, received = int(m.group(1)), int(m.group(2))
+
+        # Back to the starting point: n1 alone.
+        self.ns(used, 'ip', 'link', 'set', 'in' if how == 'down' else 'br0',
+                'up')
+        chassis = run('sluice-ctl', 'get', 'Service_Instance', used,
+                      'chassis')
+        name = run('sluice-ctl', 'get', 'Chassis', chassis.strip(),
+                   'name').strip().strip('"')
+        self.health(used, 'up', name)
+        run('sluice-ctl', '--wait=hv', '--timeout=10', 'instance-set',
+            'acme/null/n2', 'enabled=false')
+        return (sent - received) * 10
+
+    # Datapath flows.
+
+    def dp_flows(self, host):
+        out = self.ns(host, 'ovs-appctl', 'dpctl/dump-flows')
+        return len([l for l in out.splitlines()
+                    if l and not l.startswith('flow-dump')])
+
+    def measure_flows(self, port, n):
+        server = self.background('c2', 'python3', '-c', SERVER, '10.0.0.3',
+                                 str(port))
+        self.wait_for(lambda: ':%d ' % port in self.ns('c2', 'ss', '-ltn'))
+        client = self.background('c1', 'python3', '-c', CLIENT, '10.0.0.3',
+                                 str(port), str(n), '20')
+        client.stdout.readline()
+        time.sleep(3)
+        flows = self.dp_flows('hv1'), self.dp_flows('hv2')
+        for p in (client, server):
+            p.kill()
+            p.wait()
+        # Let the datapath flows of these connections expire.
+        time.sleep(11)
+        return flows
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('builddir')
+    parser.add_argument('--seconds', type=int, default=5)
+    parser.add_argument('--runs', type=int, default=5)
+    parser.add_argument('--connections', type=int, default=1000)
+    parser.add_argument('--remote', action='store_true')
+    args = parser.parse_args()
+    if os.getuid():
+        print('bench-service: needs root (network namespaces)')
+        return
+
+    workdir = tempfile.mkdtemp(prefix='sluice-bench-si-')
+    bench = Bench(os.path.abspath(args.builddir), workdir)
+    try:
+        bench.setup(args.remote)
+        direct, service = bench.measure_throughput(args.seconds, args.runs)
+        failover = {how: [bench.measure_failover(how)
+                          for _ in range(args.runs)]
+                    for how in ('down', 'hung')}
+        flows_direct = bench.measure_flows(5201, args.connections)
+        flows_service = bench.measure_flows(5202, args.connections)
+    finally:
+        bench.teardown()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    where = 'on hv3' if args.remote else "on the client's host hv1"
+    # Each run measures both paths back to back, so that its ratio is
+    # little affected by what else the machine does meanwhile.
+    ratios = [s / d for d, s in zip(direct, service)]
+    print('\nService insertion (null port pair %s)' % where)
+    print('throughput, Gbit/s (iperf3 -t %d, median of %d): direct %.3f, '
+          'through the service %.3f; ratio, median of the runs\' %.2f'
+          % (args.seconds, args.runs, statistics.median(direct),
+             statistics.median(service), statistics.median(ratios)))
+    print('  runs (direct/service): %s'
+          % ' '.join('%.3f/%.3f' % x for x in zip(direct, service)))
+    for how, what in (('down', 'links down'), ('hung', 'hung')):
+        print('failover, ms (pings lost x 10 ms), instance %s: %s'
+              % (what, ' '.join(str(x) for x in failover[how])))
+    print('datapath flows, %d concurrent connections (hv1, hv2): direct '
+          '%d, %d; through the service %d, %d'
+          % ((args.connections,) + flows_direct + flows_service))
+
+
+if __name__ == '__main__':
+    sys.exit(main())
