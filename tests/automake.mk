@@ -97,7 +97,7 @@ clean-testsuites:
 # BENCHFLAGS passes options to the attach benchmark (bench-cni.py), e.g.
 # BENCHFLAGS='--samples=10', SCALEFLAGS to the convergence benchmark
 # (bench-scale.py), e.g. SCALEFLAGS='--ports=1000 --chassis=10'.
-BENCH_PACKAGES = ovn-central ovn-host
+BENCH_PACKAGES = ovn-central ovn-host iperf3
 bench: all
 	@missing=; \
 	for p in $(BENCH_PACKAGES); do \
