@@ -355,6 +355,12 @@ Router commands:\n\
   nat-add, nat-del, nat-list, route-add, route-del, route-list,\n\
   fw-add, fw-del, fw-list\n\
 \n\
+Service insertion commands:\n\
+  rule-stats, chain-stats, instance-stats [PATH]\n\
+                            packets and bytes, summed over the chassis\n\
+  trace PORT PACKET         the hops that a new connection from PORT\n\
+                            matching PACKET would take\n\
+\n\
 %s\
 %s\
 \n\
