@@ -31,45 +31,21 @@ import sys
 import tempfile
 import time
 
-
-def run(*args, **kwargs):
-    return subprocess.run(args, check=True, stdout=subprocess.PIPE,
-                          universal_newlines=True, **kwargs).stdout
+import benchlib
+from benchlib import run
 
 
-class Bench:
+class Bench(benchlib.Sandbox):
     def __init__(self, builddir, workdir):
-        self.dir = workdir
+        super().__init__(builddir, workdir)
         self.srcdir = os.path.dirname(os.path.abspath(__file__))
-        ovs = os.path.join(os.path.dirname(builddir), 'ovs', '_build')
-        with open(os.path.join(builddir, 'config.status')) as f:
-            for line in f:
-                if line.startswith('S["OVS_BUILDDIR"]='):
-                    ovs = line.split('"')[3]
-        path = [os.path.join(builddir, 'utilities'),
-                os.path.join(builddir, 'controller'),
-                os.path.join(ovs, 'utilities'), os.path.join(ovs, 'vswitchd'),
-                os.path.join(ovs, 'ovsdb')]
-        os.environ['PATH'] = ':'.join(path + [os.environ['PATH']])
-        os.environ['SLUICE_SANDBOX'] = os.path.join(workdir, 'sandbox')
-        os.environ['SLUICE_NB_DB'] = 'unix:%s/nb/sluice-nb.sock' % workdir
         self.pids = []
-
-    def sandbox(self, *args):
-        return run('sluice-sandbox', *args).strip()
 
     def ns(self, name, *args, **kwargs):
         return run('sluice-sandbox', 'run', name, *args, **kwargs)
 
     def ofctl(self, host, *args):
         return self.ns(host, 'ovs-ofctl', '-O', 'OpenFlow15', *args)
-
-    def wait_for(self, condition, timeout=30):
-        deadline = time.monotonic() + timeout
-        while not condition():
-            if time.monotonic() > deadline:
-                raise RuntimeError('timed out')
-            time.sleep(0.05)
 
     def daemon(self, name, *args):
         p = subprocess.Popen(['sluice-sandbox', 'run', name] + list(args),

@@ -35,14 +35,11 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 
-
-def run(*args, **kwargs):
-    return subprocess.run(args, check=True, stdout=subprocess.PIPE,
-                          universal_newlines=True, **kwargs).stdout
+import benchlib
+from benchlib import run
 
 
 def percentile(values, p):
@@ -73,29 +70,14 @@ def log_size(path):
         return 0
 
 
-class Bench:
+class Bench(benchlib.Sandbox):
     def __init__(self, builddir, workdir):
-        self.dir = workdir
-        ovs = os.path.join(os.path.dirname(builddir), 'ovs', '_build')
-        with open(os.path.join(builddir, 'config.status')) as f:
-            for line in f:
-                if line.startswith('S["OVS_BUILDDIR"]='):
-                    ovs = line.split('"')[3]
-        path = [os.path.join(builddir, 'utilities'),
-                os.path.join(builddir, 'controller'),
-                os.path.join(ovs, 'utilities'), os.path.join(ovs, 'vswitchd'),
-                os.path.join(ovs, 'ovsdb')]
-        os.environ['PATH'] = ':'.join(path + [os.environ['PATH']])
-        os.environ['SLUICE_SANDBOX'] = os.path.join(workdir, 'sandbox')
-        os.environ['SLUICE_NB_DB'] = 'unix:%s/nb/sluice-nb.sock' % workdir
+        super().__init__(builddir, workdir)
         self.pids = []
         self.n_containers = 0
         self.n_ovn_ports = 0
 
     # Setup and teardown.
-
-    def sandbox(self, *args):
-        return run('sluice-sandbox', *args).strip()
 
     def host_db(self, host):
         return 'unix:%s/sandbox/%s/db.sock' % (self.dir, host)
@@ -131,13 +113,6 @@ class Bench:
             except (OSError, ValueError):
                 pass
         subprocess.call(['sluice-sandbox', 'teardown'])
-
-    def wait_for(self, condition, timeout=30):
-        deadline = time.monotonic() + timeout
-        while not condition():
-            if time.monotonic() > deadline:
-                raise RuntimeError('timed out')
-            time.sleep(0.05)
 
     # sluice-cni.
 

@@ -23,15 +23,15 @@ import importlib.util
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 import time
+
+from benchlib import run
 
 spec = importlib.util.spec_from_file_location(
     'bench_cni', os.path.join(os.path.dirname(__file__), 'bench-cni.py'))
 bench_cni = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(bench_cni)
-run = bench_cni.run
 
 BATCH = 500
 CLK_TCK = os.sysconf('SC_CLK_TCK')

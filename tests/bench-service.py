@@ -37,6 +37,9 @@ import shutil
 import sys
 import time
 
+import benchlib
+from benchlib import run
+
 # The 1,000 connections: a server in c2 that accepts and reads, and a
 # client in c1 that opens them all, then sends on each every second.
 SERVER = r'''
@@ -70,30 +73,10 @@ for _ in range(int(sys.argv[4])):
 '''
 
 
-def run(*args, **kwargs):
-    return subprocess.run(args, check=True, stdout=subprocess.PIPE,
-                          universal_newlines=True, **kwargs).stdout
-
-
-class Bench:
+class Bench(benchlib.Sandbox):
     def __init__(self, builddir, workdir):
-        self.dir = workdir
-        ovs = os.path.join(os.path.dirname(builddir), 'ovs', '_build')
-        with open(os.path.join(builddir, 'config.status')) as f:
-            for line in f:
-                if line.startswith('S["OVS_BUILDDIR"]='):
-                    ovs = line.split('"')[3]
-        path = [os.path.join(builddir, 'utilities'),
-                os.path.join(builddir, 'controller'),
-                os.path.join(ovs, 'utilities'), os.path.join(ovs, 'vswitchd'),
-                os.path.join(ovs, 'ovsdb')]
-        os.environ['PATH'] = ':'.join(path + [os.environ['PATH']])
-        os.environ['SLUICE_SANDBOX'] = os.path.join(workdir, 'sandbox')
-        os.environ['SLUICE_NB_DB'] = 'unix:%s/nb/sluice-nb.sock' % workdir
+        super().__init__(builddir, workdir)
         self.procs = []
-
-    def sandbox(self, *args):
-        return run('sluice-sandbox', *args).strip()
 
     def ns(self, name, *args):
         return self.sandbox('run', name, *args)
@@ -103,13 +86,6 @@ class Bench:
                              stdout=subprocess.PIPE, universal_newlines=True)
         self.procs.append(p)
         return p
-
-    def wait_for(self, condition, timeout=30):
-        deadline = time.monotonic() + timeout
-        while not condition():
-            if time.monotonic() > deadline:
-                raise RuntimeError('timed out')
-            time.sleep(0.05)
 
     def health(self, inst, state, chassis):
         def ok():
