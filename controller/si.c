@@ -53,6 +53,8 @@ static void static_update(struct si_state *, const struct local_state *);
 static void row_tenant(const struct nbrec_tenant *, struct uuid *);
 static void net_tenant(const struct nbrec_network *, struct uuid *);
 static void row_tenants(struct ovsdb_idl *, struct uuidset *);
+static bool network_changed(const struct nbrec_network *);
+static bool port_changed(const struct nbrec_port *);
 
 /* Initializes 'si' empty. */
 void
@@ -249,8 +251,10 @@ si_handle_nb(struct engine_node *node, struct engine_node *input)
     }
     const struct nbrec_network *net;
     NBREC_NETWORK_FOR_EACH_TRACKED (net, nb) {
-        net_tenant(net, &tenant);
-        uuidset_insert(&dirty, &tenant);
+        if (network_changed(net)) {
+            net_tenant(net, &tenant);
+            uuidset_insert(&dirty, &tenant);
+        }
     }
     const struct nbrec_router *router;
     NBREC_ROUTER_FOR_EACH_TRACKED (router, nb) {
@@ -260,6 +264,9 @@ si_handle_nb(struct engine_node *node, struct engine_node *input)
 
     const struct nbrec_port *port;
     NBREC_PORT_FOR_EACH_TRACKED (port, nb) {
+        if (!port_changed(port)) {
+            continue;
+        }
         /* A port named in a rule changes the rule's flows. */
         NBREC_INSERTION_RULE_FOR_EACH (rule, nb) {
             const struct ovsdb_datum *d = nbrec_insertion_rule_get_port(
@@ -661,6 +668,41 @@ static_update(struct si_state *si, const struct local_state *ls)
         }
         si->has_static = needed;
     }
+}
+
+/* Returns true if 'net' is new, deleted or changed in a column other than
+ * its count of allocated addresses, which changes with every port that
+ * takes an address and concerns no flow. */
+static bool
+network_changed(const struct nbrec_network *net)
+{
+    if (nbrec_network_is_new(net) || nbrec_network_is_deleted(net)) {
+        return true;
+    }
+    for (int i = 0; i < NBREC_NETWORK_N_COLUMNS; i++) {
+        if (i != NBREC_NETWORK_COL_ALLOCATIONS
+            && nbrec_network_is_updated(net, i)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Returns true if 'port' is new, deleted or changed in some column: the IDL
+ * also reports every port of a network as changed, with no column
+ * changed, when the network's row changes. */
+static bool
+port_changed(const struct nbrec_port *port)
+{
+    if (nbrec_port_is_new(port) || nbrec_port_is_deleted(port)) {
+        return true;
+    }
+    for (int i = 0; i < NBREC_PORT_N_COLUMNS; i++) {
+        if (nbrec_port_is_updated(port, i)) {
+            return true;
+        }
+    }
+    return false;
 }
 
 static void
