@@ -24,6 +24,10 @@ CLEANFILES += utilities/sluice-nbdb
 noinst_SCRIPTS = utilities/sluice-sandbox
 CLEANFILES += utilities/sluice-sandbox
 
+# sluice-demo runs the live demo of "./quickstart demo" on sandbox hosts.
+noinst_SCRIPTS += utilities/sluice-demo
+CLEANFILES += utilities/sluice-demo
+
 # sluice-ctl, the northbound database CLI.
 bin_PROGRAMS += utilities/sluice-ctl
 utilities_sluice_ctl_SOURCES = \
