@@ -63,6 +63,7 @@ flow_engine_init(struct flow_engine *fe, struct ovsdb_idl *nb,
     }
     simap_init(&ls->physnets);
     simap_init(&ls->bindings);
+    sset_init(&ls->reserved);
     simap_init(&ls->ports);
     sset_init(&ls->changed);
     sset_init(&ls->gone);
@@ -112,6 +113,7 @@ flow_engine_destroy(struct flow_engine *fe)
     free(ls->chassis_name);
     simap_destroy(&ls->physnets);
     simap_destroy(&ls->bindings);
+    sset_destroy(&ls->reserved);
     simap_destroy(&ls->ports);
     sset_destroy(&ls->changed);
     sset_destroy(&ls->gone);
@@ -222,7 +224,9 @@ local_run(struct engine_node *node)
     }
     SIMAP_FOR_EACH (n, &sp->bindings) {
         const struct simap_node *old = simap_find(&ls->bindings, n->name);
-        if (!old || old->data != n->data) {
+        if (!old || old->data != n->data
+            || (simap_contains(&sp->reserved, n->name)
+                != sset_contains(&ls->reserved, n->name))) {
             sset_add(&ls->changed, n->name);
         }
     }
@@ -239,6 +243,11 @@ local_run(struct engine_node *node)
             simap_put(&ls->bindings, name, now->data);
         } else {
             simap_find_and_delete(&ls->bindings, name);
+        }
+        if (now && simap_contains(&sp->reserved, name)) {
+            sset_add(&ls->reserved, name);
+        } else {
+            sset_find_and_delete(&ls->reserved, name);
         }
     }
 

@@ -50,6 +50,8 @@ struct local_state {
     ofp_port_t tunnel_ports[N_ENCAPS];
     struct simap physnets;      /* Physical network -> patch port. */
     struct simap bindings;      /* Port name -> OpenFlow port. */
+    struct sset reserved;       /* The bindings that are reservations
+                                 * (switch-ports.h). */
     struct simap ports;         /* Every other port, by name. */
     int underlay_mtu;
 
@@ -57,7 +59,9 @@ struct local_state {
     bool identity_changed;      /* Chassis row, tunnel or patch ports,
                                  * underlay MTU. */
     bool ports_changed;         /* Other ports. */
-    struct sset changed;        /* Bindings added, removed or renumbered. */
+    struct sset changed;        /* Bindings added, removed, renumbered, or
+                                 * that became or stopped being
+                                 * reservations. */
     struct sset gone;           /* Bindings removed. */
 };
 

@@ -9,6 +9,7 @@
 #include "openvswitch/hmap.h"
 #include "ovsdb-data.h"
 #include "ovsdb-idl.h"
+#include "simap.h"
 #include "sset.h"
 #include "util.h"
 #include "uuidset.h"
@@ -66,7 +67,7 @@ monitor_register(struct ovsdb_idl *nb, bool conditional)
 /* Brings the conditions of 'nb' up to date with what this chassis has:
  * the ports that it claimed, the bound ports that it has not claimed yet
  * (by name, in 'unclaimed'), and the networks of its bound ports
- * ('local_nets').  The database server then sends what the new conditions
+ * ('local_nets') and of the ports it reserved numbers for ('reserved').  The database server then sends what the new conditions
  * add, and the next call may widen them further (the routers of newly
  * received networks, and so on).  The work is proportional to those sets
  * and to the number of networks received, not to the number of ports.
@@ -77,7 +78,8 @@ monitor_register(struct ovsdb_idl *nb, bool conditional)
 unsigned int
 monitor_update(struct ovsdb_idl *nb, struct ovsdb_idl_index *by_name,
                const struct nbrec_chassis *chassis,
-               const struct sset *unclaimed, const struct uuidset *local_nets)
+               const struct sset *unclaimed, const struct simap *reserved,
+               const struct uuidset *local_nets)
 {
     struct ovsdb_idl_condition ports = OVSDB_IDL_CONDITION_INIT(&ports);
     struct ovsdb_idl_condition networks = OVSDB_IDL_CONDITION_INIT(&networks);
@@ -93,6 +95,11 @@ monitor_update(struct ovsdb_idl *nb, struct ovsdb_idl_index *by_name,
     SSET_FOR_EACH (name, unclaimed) {
         nbrec_port_add_clause_name(&ports, OVSDB_F_EQ, name);
         add_local_port_network(&nets, binding_find_port(by_name, name));
+    }
+    const struct simap_node *reservation;
+    SIMAP_FOR_EACH (reservation, reserved) {
+        add_local_port_network(&nets, binding_find_port(by_name,
+                                                        reservation->name));
     }
     const struct uuidset_node *n;
     UUIDSET_FOR_EACH (n, local_nets) {

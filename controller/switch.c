@@ -95,7 +95,7 @@ switch_ctx_run(struct switch_ctx *sw)
     update_native(sw);
     flow_engine_run(&sw->engine, &sw->ports, sw->force_recompute);
     binding_update(&sw->acks, ls->nb, sw->engine.flows_state.port_by_name,
-                   &ls->bindings, &ls->changed, &ls->gone,
+                   &ls->bindings, &ls->reserved, &ls->changed, &ls->gone,
                    sw->force_recompute || ls->identity_changed, ls->chassis);
     sw->force_recompute = false;
 }

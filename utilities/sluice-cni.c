@@ -601,8 +601,8 @@ cmd_add(struct cni_ctx *ctx, struct cni_result *result)
     cni_result_init(&ipam);
 
     /* When each step ended, for the log. */
-    long long int t_start = time_msec(), t_ready = 0, t_veth = 0;
-    long long int t_ovs = 0, t_nb = 0;
+    long long int t_start = time_msec(), t_ready = 0, t_nb = 0;
+    long long int t_veth = 0, t_reserved = 0, t_ovs = 0;
 
     struct cni_error *error = connect_dbs(ctx, veth);
     const struct nbrec_network *net = NULL;
@@ -663,29 +663,13 @@ cmd_add(struct cni_ctx *ctx, struct cni_result *result)
         svec_clone(&spec.ips, &ctx->config.ips);
     }
 
-    /* The veth pair, and the integration bridge's port.  The port gets its
-     * OpenFlow port number before the northbound port appears, so that the
-     * controller installs all of its flows in one update. */
-    char *alias = xasprintf("sluice-cni %s %s/%s", ctx->network,
-                            env->container_id, env->ifname);
-    msg = cni_nl_veth_create(&nl, veth, alias, env->ifname, spec.mtu);
-    free(alias);
-    if (msg) {
-        error = cni_error_from_string(CNI_ERR_NETLINK, msg, NULL);
-        goto out;
-    }
-    undo.veth = true;
-    t_veth = time_msec();
-    msg = cni_ovs_port_add(&ctx->ovs, ctx->bridge, veth, port,
-                           ctx->network, db_deadline(ctx));
-    if (msg) {
-        error = cni_error_from_string(CNI_ERR_OVS, msg, NULL);
-        goto out;
-    }
-    undo.ovs_port = true;
-    t_ovs = time_msec();
-
-    /* The northbound port, with its addresses. */
+    /* The northbound port, with its addresses and this chassis.  Its
+     * controller installs its flows for an OpenFlow port number that it
+     * reserves, while the veth pair is made, and the integration bridge's
+     * port then asks for that number: ovs-vswitchd, which is busy for a
+     * while after adding a port to a large bridge, acknowledges the flows
+     * before it starts on the port, and the port is up as soon as it
+     * exists. */
     spec.mac = nullable_xstrdup(ctx->config.mac);
     spec.name = port;
     spec.container_id = env->container_id;
@@ -699,6 +683,33 @@ cmd_add(struct cni_ctx *ctx, struct cni_result *result)
     undo.nb_port = true;
     net = NULL;                 /* May be stale after the transaction. */
     t_nb = time_msec();
+    long long int up_deadline = time_msec() + ctx->config.up_timeout;
+
+    char *alias = xasprintf("sluice-cni %s %s/%s", ctx->network,
+                            env->container_id, env->ifname);
+    msg = cni_nl_veth_create(&nl, veth, alias, env->ifname, spec.mtu);
+    free(alias);
+    if (msg) {
+        error = cni_error_from_string(CNI_ERR_NETLINK, msg, NULL);
+        goto out;
+    }
+    undo.veth = true;
+    t_veth = time_msec();
+
+    int64_t ofport;
+    error = cni_nb_wait_reserved(&ctx->nb, port, up_deadline, &ofport);
+    if (error) {
+        goto out;
+    }
+    t_reserved = time_msec();
+    msg = cni_ovs_port_add(&ctx->ovs, ctx->bridge, veth, port,
+                           ctx->network, ofport, db_deadline(ctx));
+    if (msg) {
+        error = cni_error_from_string(CNI_ERR_OVS, msg, NULL);
+        goto out;
+    }
+    undo.ovs_port = true;
+    t_ovs = time_msec();
 
     /* The result: what came before in the chain, then the host side and
      * the container side. */
@@ -732,9 +743,14 @@ cmd_add(struct cni_ctx *ctx, struct cni_result *result)
         goto out;
     }
     long long int t_conf = time_msec();
-    error = cni_nb_wait_up(&ctx->nb, port,
-                           time_msec() + ctx->config.up_timeout);
+    error = cni_nb_wait_up(&ctx->nb, port, up_deadline);
     if (error) {
+        /* ovs-vswitchd may say why. */
+        msg = cni_ovs_port_problem(&ctx->ovs, veth, time_msec() + 1000);
+        if (msg) {
+            cni_error_destroy(error);
+            error = cni_error_from_string(CNI_ERR_OVS, msg, NULL);
+        }
         goto out;
     }
 
@@ -751,11 +767,12 @@ cmd_add(struct cni_ctx *ctx, struct cni_result *result)
         result->dns = json_clone(local.dns);
     }
     long long int t_up = time_msec();
-    VLOG_INFO("%s: up on %s as %s after %lld ms (databases %lld, veth "
-              "%lld, bridge port %lld, northbound port %lld, container "
-              "%lld, up %lld)", port, ctx->bridge, veth, t_up - t_start,
-              t_ready - t_start, t_veth - t_ready, t_ovs - t_veth,
-              t_nb - t_ovs, t_conf - t_nb, t_up - t_conf);
+    VLOG_INFO("%s: up on %s as %s (OpenFlow port %"PRId64") after %lld ms "
+              "(databases %lld, northbound port %lld, veth %lld, flows "
+              "%lld, bridge port %lld, container %lld, up %lld)", port,
+              ctx->bridge, veth, ofport, t_up - t_start, t_ready - t_start,
+              t_nb - t_ready, t_veth - t_nb, t_reserved - t_veth,
+              t_ovs - t_reserved, t_conf - t_ovs, t_up - t_conf);
 
 out:
     if (error && nl_open) {
