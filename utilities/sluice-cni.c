@@ -665,11 +665,14 @@ cmd_add(struct cni_ctx *ctx, struct cni_result *result)
 
     /* The northbound port, with its addresses and this chassis.  Its
      * controller installs its flows for an OpenFlow port number that it
-     * reserves, while the veth pair is made, and the integration bridge's
-     * port then asks for that number: ovs-vswitchd, which is busy for a
-     * while after adding a port to a large bridge, acknowledges the flows
-     * before it starts on the port, and the port is up as soon as it
-     * exists. */
+     * reserves, while the veth pair is made and the container's side
+     * configured; the integration bridge's port then asks for that number,
+     * and the port is up as soon as the switch reports it.  ovs-vswitchd
+     * reconfigures the whole bridge, which takes a while when it is large,
+     * after each change of its database and of the interfaces in its
+     * namespace: the link changes come first, together, so that they cost
+     * one reconfiguration, and the flows go in before the bridge's port
+     * starts another. */
     spec.mac = nullable_xstrdup(ctx->config.mac);
     spec.name = port;
     spec.container_id = env->container_id;
@@ -684,32 +687,6 @@ cmd_add(struct cni_ctx *ctx, struct cni_result *result)
     net = NULL;                 /* May be stale after the transaction. */
     t_nb = time_msec();
     long long int up_deadline = time_msec() + ctx->config.up_timeout;
-
-    char *alias = xasprintf("sluice-cni %s %s/%s", ctx->network,
-                            env->container_id, env->ifname);
-    msg = cni_nl_veth_create(&nl, veth, alias, env->ifname, spec.mtu);
-    free(alias);
-    if (msg) {
-        error = cni_error_from_string(CNI_ERR_NETLINK, msg, NULL);
-        goto out;
-    }
-    undo.veth = true;
-    t_veth = time_msec();
-
-    int64_t ofport;
-    error = cni_nb_wait_reserved(&ctx->nb, port, up_deadline, &ofport);
-    if (error) {
-        goto out;
-    }
-    t_reserved = time_msec();
-    msg = cni_ovs_port_add(&ctx->ovs, ctx->bridge, veth, port,
-                           ctx->network, ofport, db_deadline(ctx));
-    if (msg) {
-        error = cni_error_from_string(CNI_ERR_OVS, msg, NULL);
-        goto out;
-    }
-    undo.ovs_port = true;
-    t_ovs = time_msec();
 
     /* The result: what came before in the chain, then the host side and
      * the container side. */
@@ -735,14 +712,39 @@ cmd_add(struct cni_ctx *ctx, struct cni_result *result)
         local.dns = json_clone(ctx->config.dns);
     }
 
-    /* The container's side, and then the wait for the controller to install
-     * the port's flows. */
+    /* The veth pair and the container's side. */
+    char *alias = xasprintf("sluice-cni %s %s/%s", ctx->network,
+                            env->container_id, env->ifname);
+    msg = cni_nl_veth_create(&nl, veth, alias, env->ifname, spec.mtu);
+    free(alias);
+    if (msg) {
+        error = cni_error_from_string(CNI_ERR_NETLINK, msg, NULL);
+        goto out;
+    }
+    undo.veth = true;
     msg = cni_nl_configure(&nl, env->ifname, spec.mac, &local);
     if (msg) {
         error = cni_error_from_string(CNI_ERR_NETLINK, msg, NULL);
         goto out;
     }
-    long long int t_conf = time_msec();
+    t_veth = time_msec();
+
+    /* The bridge's port, once the port's flows are installed, and then the
+     * wait for the controller to see it. */
+    int64_t ofport;
+    error = cni_nb_wait_reserved(&ctx->nb, port, up_deadline, &ofport);
+    if (error) {
+        goto out;
+    }
+    t_reserved = time_msec();
+    msg = cni_ovs_port_add(&ctx->ovs, ctx->bridge, veth, port,
+                           ctx->network, ofport, db_deadline(ctx));
+    if (msg) {
+        error = cni_error_from_string(CNI_ERR_OVS, msg, NULL);
+        goto out;
+    }
+    undo.ovs_port = true;
+    t_ovs = time_msec();
     error = cni_nb_wait_up(&ctx->nb, port, up_deadline);
     if (error) {
         /* ovs-vswitchd may say why. */
@@ -768,11 +770,11 @@ cmd_add(struct cni_ctx *ctx, struct cni_result *result)
     }
     long long int t_up = time_msec();
     VLOG_INFO("%s: up on %s as %s (OpenFlow port %"PRId64") after %lld ms "
-              "(databases %lld, northbound port %lld, veth %lld, flows "
-              "%lld, bridge port %lld, container %lld, up %lld)", port,
+              "(databases %lld, northbound port %lld, veth and container "
+              "%lld, flows %lld, bridge port %lld, up %lld)", port,
               ctx->bridge, veth, ofport, t_up - t_start, t_ready - t_start,
               t_nb - t_ready, t_veth - t_nb, t_reserved - t_veth,
-              t_ovs - t_reserved, t_conf - t_ovs, t_up - t_conf);
+              t_ovs - t_reserved, t_up - t_ovs);
 
 out:
     if (error && nl_open) {
