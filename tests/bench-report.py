@@ -77,9 +77,10 @@ def meta_line(name, data):
     meta = data.get('meta', {})
     options = ', '.join('%s=%s' % kv
                         for kv in sorted(meta.get('options', {}).items()))
-    return ('*%s: run %s, load average %.1f at its end; options: %s.*\n'
-            % (name, meta.get('date', '?'), meta.get('loadavg', 0),
-               options or 'none')) if meta else ''
+    return ('*%s: run from %s to %s, load average %.1f at its end; '
+            'options: %s.*\n\n'
+            % (name, meta.get('started', '?'), meta.get('finished', '?'),
+               meta.get('loadavg', 0), options or 'none')) if meta else ''
 
 
 class Report:
@@ -153,7 +154,7 @@ class Report:
         n_samples = len(d['samples'][counts[0]]['add'])
         self.sections.append(
             '## Attach latency\n\n' + meta_line('bench-cni', d) +
-            '\nCumulative distribution of %d attaches per count of ports '
+            'Cumulative distribution of %d attaches per count of ports '
             'already on the host (log scale).  Sluice: `sluice-cni ADD` '
             'until it returns (port up), and until the new container '
             'reaches one on another host; OVN 23.03: `ovn-nbctl lsp-add`, '
@@ -181,7 +182,7 @@ class Report:
             if key == 'rss_mb':
                 ax.scatter(names, [ctl[n]['peak_mb'] for n in names],
                            marker='_', s=800, color='black', zorder=3)
-            ax.bar_label(bars, fmt='%.3g')
+            ax.bar_label(bars, fmt='%.3g', padding=6)
             ax.set_title(label)
         fig.suptitle('Cold start, %s ports on %s chassis'
                      % (fmt(d['ports']), fmt(d['chassis'])))
@@ -202,7 +203,7 @@ class Report:
         self.sections.append(
             '## Convergence and memory at scale\n\n' +
             meta_line('bench-scale', d) +
-            '\nA host\'s controller starts cold with %s: time until its '
+            'A host\'s controller starts cold with %s: time until its '
             'flow table stops changing, the controller\'s CPU time and '
             'memory (bar: RSS at the end; black mark: peak).\n\n' % what +
             image + '\n' +
@@ -303,7 +304,7 @@ class Report:
         self.sections.append(
             '## Throughput, megaflows and failover\n\n' +
             meta_line('bench-service', d) +
-            '\nContainer to container across two simulated hosts (Geneve, '
+            'Container to container across two simulated hosts (Geneve, '
             'userspace datapath): Sluice direct and through a null service '
             '(a port pair on %s), OVN 23.03 direct, all in the same runs '
             'as iperf3 over a bare veth pair between two namespaces, the '
@@ -320,8 +321,8 @@ class Report:
         scalars = [(k, v) for k, v in figures.items()
                    if not isinstance(v, dict)]
         nested = {k: v for k, v in figures.items() if isinstance(v, dict)}
-        text = '## %s\n\n%s\nFrom %s.json.\n\n' % (name, meta_line(name, d),
-                                                    name)
+        text = ('## bench-%s\n\n%sThe figures of %s.json.\n\n'
+                % (name, meta_line('bench-' + name, d), name))
         if scalars:
             text += table(('figure', 'value'), scalars) + '\n'
         if nested:
@@ -341,14 +342,15 @@ class Report:
             if name not in KNOWN:
                 self.generic(name, d)
         metas = [d['meta'] for d in self.data.values() if 'meta' in d]
-        dates = sorted(m['date'] for m in metas)
+        started = min((m['started'] for m in metas), default='?')
+        finished = max((m['finished'] for m in metas), default='?')
         missing = [n for n in KNOWN if n not in self.data]
         text = ('# Sluice against OVN 23.03: benchmark report\n\n'
-                'Run %s to %s on this machine: %s CPUs, Linux %s, %s; '
+                'Run from %s to %s on this machine: %s CPUs, Linux %s, %s; '
                 'OVN 23.03 from Debian (ovn-central, ovn-host) on the same '
                 'patched `ovs-vswitchd`.  The method of each benchmark is '
                 'in docs/benchmarks.md.\n\n'
-                % (dates[0] if dates else '?', dates[-1] if dates else '?',
+                % (started, finished,
                    metas[0]['nproc'] if metas else '?',
                    metas[0]['kernel'] if metas else '?',
                    metas[0]['ovs'] if metas else 'OVS ?'))

@@ -13,6 +13,9 @@ import platform
 import subprocess
 import time
 
+# When the benchmark started (it imports this module first thing).
+STARTED = datetime.datetime.now(datetime.timezone.utc)
+
 
 def run(*args, **kwargs):
     """Runs 'args', raising an exception if it fails.  Returns its standard
@@ -35,8 +38,8 @@ def add_json_option(parser):
 
 def write_json(path, results, args):
     """Writes dict 'results' to 'path' (if it is not None) as JSON, with
-    key "meta": when and where it ran (date, nproc, kernel, OVS version,
-    load average at the end) and with what options ('args', from
+    key "meta": when and where it ran (start and end, nproc, kernel, OVS
+    version, load average at the end) and with what options ('args', from
     argparse)."""
     if not path:
         return
@@ -46,8 +49,9 @@ def write_json(path, results, args):
         ovs = 'unknown'
     options = {k: v for k, v in vars(args).items()
                if k not in ('builddir', 'json')}
-    meta = {'date': datetime.datetime.now(datetime.timezone.utc)
-            .strftime('%Y-%m-%d %H:%M UTC'),
+    now = datetime.datetime.now(datetime.timezone.utc)
+    meta = {'started': STARTED.strftime('%Y-%m-%d %H:%M UTC'),
+            'finished': now.strftime('%Y-%m-%d %H:%M UTC'),
             'nproc': os.cpu_count(), 'kernel': platform.release(),
             'ovs': ovs, 'loadavg': os.getloadavg()[0], 'options': options}
     with open(path, 'w') as f:
