@@ -50,7 +50,9 @@ NO_SI = ('OVN 23.03 has no service insertion comparable to Sluice\'s: no '
 def fmt(x):
     """Formats figure 'x' for a table."""
     if isinstance(x, float):
-        return '%.3g' % x if abs(x) < 10 else '{:,.0f}'.format(x)
+        if abs(x) < 10:
+            return '%.3g' % x
+        return '%.1f' % x if abs(x) < 1000 else '{:,.0f}'.format(x)
     if isinstance(x, int):
         return '{:,}'.format(x)
     return str(x)
@@ -136,8 +138,9 @@ class Report:
             ax.set_ylabel('fraction of attaches')
             ax.grid(True, which='both', alpha=0.3)
             na = 'not run' if 'ovn' not in s else None
-            rows.append(('attach with %s ports: until the port is up, '
-                         'p50 / p99 ms' % fmt(int(n)), p50_p99(s['add']),
+            rows.append(('attach with %s ports: until the port is up '
+                         '(OVN: ovn-installed), p50 / p99 ms'
+                         % fmt(int(n)), p50_p99(s['add']),
                          na or p50_p99(s['ovn']),
                          'floor ' + p50_p99(s['floor'])))
             rows.append(('attach with %s ports: until a cross-host ping'
@@ -345,15 +348,15 @@ class Report:
         started = min((m['started'] for m in metas), default='?')
         finished = max((m['finished'] for m in metas), default='?')
         missing = [n for n in KNOWN if n not in self.data]
+        first = metas[0] if metas else {}
         text = ('# Sluice against OVN 23.03: benchmark report\n\n'
-                'Run from %s to %s on this machine: %s CPUs, Linux %s, %s; '
-                'OVN 23.03 from Debian (ovn-central, ovn-host) on the same '
-                'patched `ovs-vswitchd`.  The method of each benchmark is '
-                'in docs/benchmarks.md.\n\n'
-                % (started, finished,
-                   metas[0]['nproc'] if metas else '?',
-                   metas[0]['kernel'] if metas else '?',
-                   metas[0]['ovs'] if metas else 'OVS ?'))
+                'Run from %s to %s on this machine: %s CPUs, Linux %s, %s '
+                'with Sluice\'s patches; %s from Debian (ovn-central, '
+                'ovn-host) on the same `ovs-vswitchd`.  The method of each '
+                'benchmark is in docs/benchmarks.md.\n\n'
+                % (started, finished, first.get('nproc', '?'),
+                   first.get('kernel', '?'), first.get('ovs', 'OVS ?'),
+                   first.get('ovn', 'OVN')))
         if missing:
             text += ('Not run: %s (no %s in the results).\n\n'
                      % (', '.join('bench-%s' % n for n in missing),

@@ -39,21 +39,23 @@ def add_json_option(parser):
 def write_json(path, results, args):
     """Writes dict 'results' to 'path' (if it is not None) as JSON, with
     key "meta": when and where it ran (start and end, nproc, kernel, OVS
-    version, load average at the end) and with what options ('args', from
-    argparse)."""
+    and OVN versions, load average at the end) and with what options
+    ('args', from argparse)."""
     if not path:
         return
-    try:
-        ovs = run('ovs-vswitchd', '--version').splitlines()[0]
-    except (OSError, subprocess.CalledProcessError):
-        ovs = 'unknown'
+    def version(program):
+        try:
+            return run(program, '--version').splitlines()[0]
+        except (OSError, subprocess.CalledProcessError):
+            return 'unknown'
     options = {k: v for k, v in vars(args).items()
                if k not in ('builddir', 'json')}
     now = datetime.datetime.now(datetime.timezone.utc)
     meta = {'started': STARTED.strftime('%Y-%m-%d %H:%M UTC'),
             'finished': now.strftime('%Y-%m-%d %H:%M UTC'),
             'nproc': os.cpu_count(), 'kernel': platform.release(),
-            'ovs': ovs, 'loadavg': os.getloadavg()[0], 'options': options}
+            'ovs': version('ovs-vswitchd'), 'ovn': version('ovn-controller'),
+            'loadavg': os.getloadavg()[0], 'options': options}
     with open(path, 'w') as f:
         json.dump(dict(results, meta=meta), f, indent=1)
         f.write('\n')
