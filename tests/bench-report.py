@@ -231,8 +231,8 @@ class Report:
                       [median(gbps[p[0]]) for p in paths],
                       color=[p[2] for p in paths])
         for i, p in enumerate(paths):
-            ax.scatter([i] * len(gbps[p[0]]), gbps[p[0]], color='black',
-                       s=10, zorder=3)
+            ax.scatter([i + 0.25] * len(gbps[p[0]]), gbps[p[0]],
+                       color='black', s=10, zorder=3)
         ax.bar_label(bars, fmt='%.2f')
         ax.set_ylabel('Gbit/s (bar: median; dots: runs)')
         ax.set_title('iperf3 throughput, %d run(s)'
@@ -268,8 +268,8 @@ class Report:
         labels = ('instance\'s links down', 'instance hung')
         for i, how in enumerate(('down', 'hung')):
             ax.bar_label(ax.bar(i, median(fail[how]), color=SERVICE))
-            ax.scatter([i] * len(fail[how]), fail[how], color='black',
-                       s=10, zorder=3)
+            ax.scatter([i + 0.25] * len(fail[how]), fail[how],
+                       color='black', s=10, zorder=3)
         ax.bar(2, 0)
         ax.text(2, 0, 'OVN 23.03:\nn/a', ha='center', va='bottom')
         ax.set_xticks(range(3), labels + ('',))
