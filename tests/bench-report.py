@@ -22,7 +22,10 @@ import os
 import statistics
 import sys
 
-import matplotlib
+try:
+    import matplotlib
+except ImportError:
+    sys.exit('bench-report: needs matplotlib (Debian: python3-matplotlib)')
 matplotlib.use('Agg')
 import matplotlib.patches  # noqa: E402 (after the backend)
 import matplotlib.pyplot as plt  # noqa: E402
@@ -91,8 +94,13 @@ class Report:
         self.data = {}
         for path in sorted(glob.glob(os.path.join(results, '*.json'))):
             name = os.path.basename(path)[:-len('.json')]
-            with open(path) as f:
-                self.data[name] = json.load(f)
+            try:
+                with open(path) as f:
+                    self.data[name] = json.load(f)
+            except ValueError as e:
+                sys.exit('bench-report: %s: %s' % (path, e))
+            if not isinstance(self.data[name], dict):
+                sys.exit('bench-report: %s: not a JSON object' % path)
         if not self.data:
             sys.exit('bench-report: no JSON files in %s' % results)
         self.summary = []
@@ -377,8 +385,9 @@ class Report:
 def main():
     if len(sys.argv) != 3:
         sys.exit('usage: bench-report.py RESULTS-DIR REPORT-DIR')
+    report = Report(sys.argv[1], sys.argv[2])
     os.makedirs(sys.argv[2], exist_ok=True)
-    print('benchmark report: %s' % Report(sys.argv[1], sys.argv[2]).write())
+    print('benchmark report: %s' % report.write())
 
 
 if __name__ == '__main__':
