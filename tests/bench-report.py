@@ -52,6 +52,8 @@ NO_SI = ('OVN 23.03 has no service insertion comparable to Sluice\'s: no '
 
 def fmt(x):
     """Formats figure 'x' for a table."""
+    if isinstance(x, float) and x.is_integer():
+        x = int(x)
     if isinstance(x, float):
         if abs(x) < 10:
             return '%.3g' % x
