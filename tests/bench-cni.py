@@ -143,7 +143,9 @@ class Bench(benchlib.Sandbox):
         added = log_times(self.log(host, 'ovs-vswitchd'), offsets[0],
                           r'added interface (?P<name>\S+) on port')
         up = log_times(self.log(host, offsets[2]), offsets[1], up_regex)
-        return [(up[port] - added[iface]) * 1000 for iface, port in pairs]
+        # The logs have millisecond timestamps.
+        return [round((up[port] - added[iface]) * 1000)
+                for iface, port in pairs]
 
     def log_offsets(self, host, controller):
         return (log_size(self.log(host, 'ovs-vswitchd')),
