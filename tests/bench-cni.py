@@ -24,7 +24,11 @@
 #               ovn-installed, as /work/shared/reference/ovn-baseline.md
 #               describes.
 #
+# With --json=FILE, it also writes the samples to FILE for
+# tests/bench-report.py.
+#
 # usage: bench-cni.py BUILDDIR [--samples=K] [--counts=0,100,1000]
+#                     [--no-ovn] [--json=FILE]
 
 import argparse
 import concurrent.futures
@@ -39,13 +43,7 @@ import tempfile
 import time
 
 import benchlib
-from benchlib import run
-
-
-def percentile(values, p):
-    """Nearest-rank percentile."""
-    v = sorted(values)
-    return v[max(0, min(len(v) - 1, -(-len(v) * p // 100) - 1))]
+from benchlib import percentile, run
 
 
 def log_times(path, offset, regex):
@@ -73,14 +71,10 @@ def log_size(path):
 class Bench(benchlib.Sandbox):
     def __init__(self, builddir, workdir):
         super().__init__(builddir, workdir)
-        self.pids = []
         self.n_containers = 0
         self.n_ovn_ports = 0
 
     # Setup and teardown.
-
-    def host_db(self, host):
-        return 'unix:%s/sandbox/%s/db.sock' % (self.dir, host)
 
     def setup(self):
         run('sluice-nbdb', '--dir=%s/nb' % self.dir, 'start')
@@ -106,12 +100,7 @@ class Bench(benchlib.Sandbox):
         self.target = self.add('hv2', 'target')[1]
 
     def teardown(self):
-        for pidfile in self.pids:
-            try:
-                with open(pidfile) as f:
-                    os.kill(int(f.read()), 15)
-            except (OSError, ValueError):
-                pass
+        self.kill_pids()
         subprocess.call(['sluice-sandbox', 'teardown'])
 
     # sluice-cni.
@@ -154,7 +143,9 @@ class Bench(benchlib.Sandbox):
         added = log_times(self.log(host, 'ovs-vswitchd'), offsets[0],
                           r'added interface (?P<name>\S+) on port')
         up = log_times(self.log(host, offsets[2]), offsets[1], up_regex)
-        return [(up[port] - added[iface]) * 1000 for iface, port in pairs]
+        # The logs have millisecond timestamps.
+        return [round((up[port] - added[iface]) * 1000)
+                for iface, port in pairs]
 
     def log_offsets(self, host, controller):
         return (log_size(self.log(host, 'ovs-vswitchd')),
@@ -208,50 +199,9 @@ class Bench(benchlib.Sandbox):
     # OVN 23.03.
 
     def setup_ovn(self, start_controller=True):
-        d = os.path.join(self.dir, 'ovn')
-        os.makedirs(d)
-        self.ovn_nb = '--db=unix:%s/nb.sock' % d
-        for db in ('nb', 'sb'):
-            run('ovsdb-tool', 'create', '%s/%s.db' % (d, db),
-                '/usr/share/ovn/ovn-%s.ovsschema' % db)
-            run('ovsdb-server', '--detach', '--no-chdir',
-                '--pidfile=%s/%s.pid' % (d, db),
-                '--log-file=%s/%s.log' % (d, db),
-                '--unixctl=%s/%s.ctl' % (d, db),
-                '--remote=punix:%s/%s.sock' % (d, db), '%s/%s.db' % (d, db))
-            self.pids.append('%s/%s.pid' % (d, db))
-        run('ovn-northd', '--detach', '--no-chdir',
-            '--pidfile=%s/northd.pid' % d, '--log-file=%s/northd.log' % d,
-            '--unixctl=%s/northd.ctl' % d,
-            '--ovnnb-db=unix:%s/nb.sock' % d,
-            '--ovnsb-db=unix:%s/sb.sock' % d)
-        self.pids.append('%s/northd.pid' % d)
-        run('ovn-nbctl', self.ovn_nb, 'ls-add', 'sw0')
-
-        self.sandbox('host-add', 'hv3', '172.31.0.3/24')
-        run('ovs-vsctl', '--db=' + self.host_db('hv3'), 'set',
-            'open_vswitch', '.', 'external_ids:ovn-remote=unix:%s/sb.sock' % d,
-            'external_ids:ovn-encap-type=geneve',
-            'external_ids:ovn-encap-ip=172.31.0.3',
-            'external_ids:ovn-bridge-datapath-type=netdev')
-        if start_controller:
-            self.start_ovn_controller()
-        else:
-            run('ovs-vsctl', '--db=' + self.host_db('hv3'), 'add-br',
-                'br-int', '--', 'set', 'Bridge', 'br-int',
-                'datapath_type=netdev', 'fail_mode=secure')
-
-    def start_ovn_controller(self):
-        hd = os.path.join(self.dir, 'sandbox', 'hv3')
-        self.sandbox('run', 'hv3', 'env', 'OVN_RUNDIR=' + hd, 'ovn-controller',
-                     '--detach', '--no-chdir',
-                     '--pidfile=%s/ovn-controller.pid' % hd,
-                     '--log-file=%s/ovn-controller.log' % hd,
-                     self.host_db('hv3'))
-        self.pids.append('%s/ovn-controller.pid' % hd)
-        self.wait_for(lambda: subprocess.call(
-            ['ovs-vsctl', '--db=' + self.host_db('hv3'), 'br-exists',
-             'br-int']) == 0)
+        """OVN's central services, and host hv3 as its chassis."""
+        self.ovn_central()
+        self.ovn_host('hv3', '172.31.0.3/24', start_controller)
 
     def ovn_port(self, i):
         return ('lsp%d' % i, 'p%d' % i,
@@ -321,6 +271,7 @@ def main():
     parser.add_argument('--samples', type=int, default=30)
     parser.add_argument('--counts', default='0,100,1000')
     parser.add_argument('--no-ovn', action='store_true')
+    benchlib.add_json_option(parser)
     args = parser.parse_args()
     counts = [int(c) for c in args.counts.split(',')]
     if os.getuid():
@@ -340,18 +291,20 @@ def main():
             first = len(rows)
             add_ms, ping_ms, share_ms = bench.measure_cni(args.samples)
             floor_ms = bench.measure_floor(args.samples)
-            rows.append((n, 'sluice-cni ADD (port up)', add_ms))
-            rows.append((n, 'sluice-cni ADD -> cross-host ping', ping_ms))
-            rows.append((n, 'sluice-controller share', share_ms))
-            rows.append((n, 'floor: ovs-vsctl add-port', floor_ms))
+            rows.append((n, 'add', 'sluice-cni ADD (port up)', add_ms))
+            rows.append((n, 'ping', 'sluice-cni ADD -> cross-host ping',
+                         ping_ms))
+            rows.append((n, 'share', 'sluice-controller share', share_ms))
+            rows.append((n, 'floor', 'floor: ovs-vsctl add-port', floor_ms))
             if ovn:
                 bench.populate_ovn(n)
                 ovn_ms, ovn_share_ms = bench.measure_ovn(args.samples)
-                rows.append((n, 'OVN lsp-add+add-port -> ovn-installed',
-                             ovn_ms))
-                rows.append((n, 'ovn-controller share', ovn_share_ms))
+                rows.append((n, 'ovn', 'OVN lsp-add+add-port -> '
+                             'ovn-installed', ovn_ms))
+                rows.append((n, 'ovn_share', 'ovn-controller share',
+                             ovn_share_ms))
             for row in rows[first:]:
-                print('%5d  %-40s %s' % (row[0], row[1], summary(row[2])),
+                print('%5d  %-40s %s' % (row[0], row[2], summary(row[3])),
                       flush=True)
     finally:
         bench.teardown()
@@ -360,8 +313,14 @@ def main():
     print('\nContainer attach latency, ms (%d samples each, nearest-rank '
           'percentiles)' % args.samples)
     print('%5s  %-40s %7s %7s %7s' % ('N', 'what', 'p50', 'p99', 'max'))
-    for n, what, values in rows:
+    for n, _, what, values in rows:
         print('%5d  %-40s %s' % (n, what, summary(values)))
+
+    # Raw samples, in ms: {"samples": {N: {"add": [...], ...}}}.
+    samples = {}
+    for n, key, _, values in rows:
+        samples.setdefault(str(n), {})[key] = values
+    benchlib.write_json(args.json, {'samples': samples}, args)
 
 
 if __name__ == '__main__':
