@@ -17,6 +17,12 @@
 #               controller's "port ... is up" (its flows are acknowledged
 #               by a barrier); for OVN, to ovn-controller's "Setting lport
 #               ... ovn-installed";
+#   northbound  as an orchestrator without CNI would attach a container
+#               whose veth exists already: "sluice-ctl port-add" with the
+#               chassis, the wait for the OpenFlow port number that the
+#               controller reserves with the port's flows, "ovs-vsctl
+#               add-port" with that ofport_request, until the port is up,
+#               and until the cross-host ping; like OVN's method below;
 #   floor       a bare "ovs-vsctl add-port" of a veth into hv1's br-int;
 #   OVN         on host hv3 with OVN 23.03 (Debian's ovn-central and
 #               ovn-host) and N ports: "ovn-nbctl lsp-add", "ovs-vsctl
@@ -179,6 +185,51 @@ class Bench(benchlib.Sandbox):
                                r'port (?P<name>\S+) is up')
         return add_ms, ping_ms, share_ms
 
+    def measure_nb(self, k):
+        """Returns lists of K latencies from "sluice-ctl port-add" to the
+        port up, with a veth made beforehand (as OVN's are), and to a ping
+        to the container on hv2, in ms."""
+        ns = self.sandbox('netns', 'hv1')
+        db = '--db=' + self.host_db('hv1')
+        up_ms, ping_ms = [], []
+        for i in range(k):
+            port, veth = 'nb%d' % i, 'nbv%d' % i
+            ip, mac = '10.0.250.%d' % (i + 2), '0a:58:0a:00:fa:%02x' % (i + 2)
+            ctr = self.sandbox('container-ns', 'hv1', 'n%d.%d'
+                               % (self.n_containers, i))
+            run('ip', '-n', ns, 'link', 'add', veth, 'type', 'veth', 'peer',
+                'name', 'eth0', 'netns', os.path.basename(ctr))
+            run('ip', '-n', ns, 'link', 'set', veth, 'addrgenmode', 'none')
+            run('ip', '-n', ns, 'link', 'set', veth, 'up')
+            for cmd in (('link', 'set', 'eth0', 'address', mac, 'mtu',
+                         '1450', 'up'),
+                        ('addr', 'add', ip + '/16', 'dev', 'eth0'),
+                        ('route', 'add', 'default', 'via', '10.0.0.1')):
+                run('ip', '-n', os.path.basename(ctr), *cmd)
+            time.sleep(0.3)
+            t0 = time.monotonic()
+            run('sluice-ctl', 'port-add', port, 'acme/web', 'chassis=hv1',
+                'ips=' + ip, 'mac=' + mac)
+            run('sluice-ctl', '--timeout=30', 'wait-until', 'Port', port,
+                'ofport!=[]')
+            ofport = run('sluice-ctl', 'get', 'Port', port, 'ofport').strip()
+            run('ovs-vsctl', db, 'add-port', 'br-int', veth, '--', 'set',
+                'Interface', veth, 'external_ids:sluice-port=' + port,
+                'ofport_request=' + ofport)
+            run('sluice-ctl', '--timeout=30', 'wait-until', 'Port', port,
+                'up=true')
+            t1 = time.monotonic()
+            subprocess.run(['nsenter', '--net=' + ctr, 'ping', '-q', '-c',
+                            '1', '-w', '5', '-i', '0.002', self.target],
+                           check=True, stdout=subprocess.DEVNULL)
+            t2 = time.monotonic()
+            up_ms.append((t1 - t0) * 1000)
+            ping_ms.append((t2 - t0) * 1000)
+            run('ovs-vsctl', db, 'del-port', 'br-int', veth)
+            run('sluice-ctl', 'port-del', port)
+            run('ip', '-n', ns, 'link', 'del', veth)
+        return up_ms, ping_ms
+
     def measure_floor(self, k):
         """Returns a list of K durations of "ovs-vsctl add-port" of a veth
         into hv1's br-int, in ms."""
@@ -290,11 +341,15 @@ def main():
             bench.populate(n)
             first = len(rows)
             add_ms, ping_ms, share_ms = bench.measure_cni(args.samples)
+            nb_ms, nb_ping_ms = bench.measure_nb(args.samples)
             floor_ms = bench.measure_floor(args.samples)
             rows.append((n, 'add', 'sluice-cni ADD (port up)', add_ms))
             rows.append((n, 'ping', 'sluice-cni ADD -> cross-host ping',
                          ping_ms))
             rows.append((n, 'share', 'sluice-controller share', share_ms))
+            rows.append((n, 'nb', 'port-add+add-port -> up', nb_ms))
+            rows.append((n, 'nb_ping', 'port-add+add-port -> ping',
+                         nb_ping_ms))
             rows.append((n, 'floor', 'floor: ovs-vsctl add-port', floor_ms))
             if ovn:
                 bench.populate_ovn(n)

@@ -38,6 +38,8 @@ SLUICE, OVN, LIMIT, SERVICE = '#1f77b4', '#d62728', '#7f7f7f', '#2ca02c'
 CNI_LABELS = {'add': 'sluice-cni ADD (port up)',
               'ping': 'sluice-cni ADD → cross-host ping',
               'share': 'sluice-controller share',
+              'nb': 'sluice-ctl port-add + add-port → up',
+              'nb_ping': 'sluice-ctl port-add + add-port → cross-host ping',
               'floor': 'floor: ovs-vsctl add-port',
               'ovn': 'OVN: lsp-add + add-port → ovn-installed',
               'ovn_share': 'ovn-controller share'}
@@ -122,6 +124,7 @@ class Report:
     def cni(self, d):
         series = (('add', 'Sluice: sluice-cni ADD (port up)', SLUICE, '-'),
                   ('ping', 'Sluice: ADD → cross-host ping', SLUICE, '--'),
+                  ('nb', 'Sluice: NB port + add-port → up', SLUICE, ':'),
                   ('ovn', 'OVN: lsp-add + add-port → ovn-installed', OVN,
                    '-'),
                   ('floor', 'floor: ovs-vsctl add-port', LIMIT, '-'))
@@ -148,12 +151,16 @@ class Report:
             ax.set_ylabel('fraction of attaches')
             ax.grid(True, which='both', alpha=0.3)
             na = 'not run' if 'ovn' not in s else None
-            rows.append(('attach with %s ports: until the port is up '
-                         '(OVN: ovn-installed), p50 / p99 ms'
-                         % fmt(int(n)), p50_p99(s['add']),
-                         na or p50_p99(s['ovn']),
+            rows.append(('attach with %s ports, veth made beforehand: '
+                         'northbound port + bridge port until up (OVN: '
+                         'ovn-installed), p50 / p99 ms' % fmt(int(n)),
+                         p50_p99(s['nb']), na or p50_p99(s['ovn']),
                          'floor ' + p50_p99(s['floor'])))
-            rows.append(('attach with %s ports: until a cross-host ping'
+            rows.append(('attach with %s ports: sluice-cni ADD (veth made '
+                         'too) until the port is up' % fmt(int(n)),
+                         p50_p99(s['add']), 'not measured', ''))
+            rows.append(('attach with %s ports: sluice-cni ADD until a '
+                         'cross-host ping'
                          % fmt(int(n)), p50_p99(s['ping']),
                          'not measured', ''))
             rows.append(('attach with %s ports: the controller\'s share'
@@ -170,9 +177,14 @@ class Report:
             'Cumulative distribution of %d attaches per count of ports '
             'already on the host (log scale).  Sluice: `sluice-cni ADD` '
             'until it returns (port up), and until the new container '
-            'reaches one on another host; OVN 23.03: `ovn-nbctl lsp-add`, '
-            '`ovs-vsctl add-port` and the wait for `ovn-installed`; the '
-            'floor: a bare `ovs-vsctl add-port`.\n\n' % n_samples + image +
+            'reaches one on another host; and, with a veth made '
+            'beforehand as for OVN, `sluice-ctl port-add` with the chassis, '
+            'the wait for the OpenFlow port number that the controller '
+            'reserves with the port\'s flows, `ovs-vsctl add-port` with '
+            'that `ofport_request`, until the port is up.  OVN 23.03: '
+            '`ovn-nbctl lsp-add`, `ovs-vsctl add-port` and the wait for '
+            '`ovn-installed`.  The floor: a bare `ovs-vsctl add-port`.\n\n'
+            % n_samples + image +
             '\n' + table(('ports present', 'what', 'p50 ms', 'p99 ms',
                           'max ms'),
                          [(fmt(int(n)), CNI_LABELS[key], percentile(v, 50),
