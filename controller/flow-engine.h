@@ -67,6 +67,9 @@ struct flows_state {
     struct hmap ports;          /* "struct port_info"s, by port UUID. */
     struct hmap nets;           /* "struct net_members"es, by network UUID. */
     struct uuidset dirty_nets;  /* Networks whose flows need recomputing. */
+    struct uuidset dirty_routers;   /* Routers whose north-south flows need
+                                     * recomputing (gateway.h). */
+    bool gateways_dirty;        /* The gateways' flows need recomputing. */
     struct ovsdb_idl_index *port_by_name;   /* Set by the caller. */
 };
 

@@ -42,7 +42,8 @@ SYSTEM_TESTSUITE_AT = \
 	tests/system-controller.at \
 	tests/system-cni.at \
 	tests/system-ext.at \
-	tests/system-si.at
+	tests/system-si.at \
+	tests/system-gateway.at
 OVS_MACROS_AT = \
 	$(OVS_SRCDIR)/tests/ovs-macros.at \
 	$(OVS_SRCDIR)/tests/ovsdb-macros.at \
