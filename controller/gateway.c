@@ -279,7 +279,7 @@ gateway_router_flows(struct flow_table *t, const struct flow_ctx *ctx,
             flow_table_add_format(t, owner, OFTABLE_GW_DNAT, 100,
                                   ds_cstr(&match),
                                   "ct(commit,zone=%s,nat(dst=%s),table=%d)",
-                                  MFF_GW_ZONE, ds_cstr(&actions),
+                                  MFF_GW_ZONE, nat->logical_ip,
                                   OFTABLE_GW_IN_ROUTE);
             ds_clear(&match);
         }
@@ -511,12 +511,14 @@ parse_ipv4(const char *s, ovs_be32 *ip)
     return ip_parse(s, ip);
 }
 
-/* Parses 's', an IPv4 address or prefix, into 'p'.  Returns false, and
- * logs, if it is neither. */
+/* Parses 's', an IPv4 address (as a /32) or prefix, into 'p'.  Returns
+ * false, and logs, if it is neither. */
 static bool
 parse_ipv4_prefix(const char *s, struct ip_prefix *p)
 {
-    char *error = ip_prefix_parse(s, p);
+    char *host = strchr(s, '/') ? NULL : xasprintf("%s/32", s);
+    char *error = ip_prefix_parse(host ? host : s, p);
+    free(host);
     if (!error && p->ipv4) {
         return true;
     }

@@ -693,6 +693,12 @@ cmd_route_add(struct ctl_context *ctx)
         error = xstrdup("the prefix and the nexthop must be of the same "
                         "family");
     }
+    if (!error && r->gateway
+        && !address_in(ds_cstr(&nexthop), r->gateway->external_subnet)) {
+        error = xasprintf("nexthop %s is not in gateway %s's external "
+                          "subnet %s", ds_cstr(&nexthop), r->gateway->name,
+                          r->gateway->external_subnet);
+    }
     for (size_t i = 0; !error && i < r->n_static_routes; i++) {
         if (!strcmp(r->static_routes[i]->prefix, ds_cstr(&prefix))) {
             if (!shash_find(&ctx->options, "--may-exist")) {
