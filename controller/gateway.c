@@ -210,9 +210,20 @@ gateway_router_flows(struct flow_table *t, const struct flow_ctx *ctx,
         }
         ds_clear(&match);
 
-        for (size_t i = 0; here && i < net->n_subnets; i++) {
+        for (size_t i = 0; i < net->n_subnets; i++) {
             struct ip_prefix p;
             if (!parse_ipv4_prefix(net->subnets[i], &p)) {
+                continue;
+            }
+
+            /* The network's own subnet is not north-south. */
+            ds_put_format(&match, "metadata=%"PRId64",dl_dst="ETH_ADDR_FMT
+                          ",ip,nw_dst=", net->vni, ETH_ADDR_ARGS(rmac));
+            ip_prefix_format(&p, &match);
+            flow_table_add(t, owner, OFTABLE_ROUTING, 20, ds_cstr(&match),
+                           "drop");
+            ds_clear(&match);
+            if (!here) {
                 continue;
             }
             ds_put_format(&match, "reg14=%"PRIu16",ip,nw_dst=", zone);

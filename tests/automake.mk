@@ -33,7 +33,8 @@ TESTSUITE_AT = \
 	tests/sluice-nbdb.at \
 	tests/sluice-controller.at \
 	tests/sluice-cni.at \
-	tests/sluice-si.at
+	tests/sluice-si.at \
+	tests/sluice-gateway.at
 SYSTEM_TESTSUITE_AT = \
 	tests/system-testsuite.at \
 	tests/sluice-macros.at \
