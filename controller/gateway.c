@@ -131,10 +131,14 @@ gateway_flows(struct flow_table *t, const struct flow_ctx *ctx,
 
     /* In-band management: the kernel owns the management address, and
      * whatever the kernel sends goes out of the uplink. */
-    struct ip_prefix mgmt;
-    if (gw->management_ip && parse_ipv4_prefix(gw->management_ip, &mgmt)) {
+    ovs_be32 mgmt;
+    char *mgmt_ip = (gw->management_ip
+                     ? xmemdup0(gw->management_ip,
+                                strcspn(gw->management_ip, "/"))
+                     : NULL);
+    if (mgmt_ip && parse_ipv4(mgmt_ip, &mgmt)) {
         struct ds ip = DS_EMPTY_INITIALIZER;
-        ip_addr_format(&mgmt.addr, &ip);
+        ds_put_format(&ip, IP_FMT, IP_ARGS(mgmt));
         ds_put_format(&match, "arp,arp_tpa=%s", ds_cstr(&ip));
         flow_table_add(t, owner, OFTABLE_GW_INBOUND, 100, ds_cstr(&match),
                        "output:LOCAL");
@@ -147,6 +151,7 @@ gateway_flows(struct flow_table *t, const struct flow_ctx *ctx,
                               "in_port=LOCAL", "output:%"PRIu16, up);
         ds_destroy(&ip);
     }
+    free(mgmt_ip);
     ds_destroy(&match);
     return true;
 }
