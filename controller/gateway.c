@@ -3,6 +3,7 @@
 
 #include <config.h>
 #include "controller/gateway.h"
+#include <stdlib.h>
 #include <string.h>
 #include "bitmap.h"
 #include "controller/flow-table.h"
@@ -363,6 +364,14 @@ gateway_router_flows(struct flow_table *t, const struct flow_ctx *ctx,
     ds_destroy(&actions);
 }
 
+static int
+compare_routers(const void *a_, const void *b_)
+{
+    const struct nbrec_router *const *a = a_;
+    const struct nbrec_router *const *b = b_;
+    return uuid_compare_3way(&(*a)->header_.uuid, &(*b)->header_.uuid);
+}
+
 /* Returns the conntrack zone of router 'r' on its gateway: a hash of its
  * UUID, unless a router of the same gateway with a smaller UUID took it,
  * in which case the next free one. */
@@ -386,15 +395,10 @@ gateway_router_zone(struct ovsdb_idl *nb, const struct nbrec_router *r)
             routers[n++] = rr;
         }
     }
+    if (n) {
+        qsort(routers, n, sizeof *routers, compare_routers);
+    }
     for (size_t i = 0; i < n; i++) {
-        for (size_t j = i + 1; j < n; j++) {
-            if (uuid_compare_3way(&routers[j]->header_.uuid,
-                                  &routers[i]->header_.uuid) < 0) {
-                const struct nbrec_router *tmp = routers[i];
-                routers[i] = routers[j];
-                routers[j] = tmp;
-            }
-        }
         unsigned int z = routers[i]->header_.uuid.parts[0] & ZONE_MASK;
         while (bitmap_is_set(used, z)) {
             z = (z + 1) & ZONE_MASK;

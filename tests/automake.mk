@@ -113,7 +113,7 @@ bench: all
 	$(PYTHON3) $(srcdir)/tests/bench-cni.py $(abs_builddir) $(BENCHFLAGS)
 	$(PYTHON3) $(srcdir)/tests/bench-scale.py $(abs_builddir) \
 	  $(SCALEFLAGS)
-	$(MAKE) $(AM_MAKEFLAGS) bench-service bench-actions
+	$(MAKE) $(AM_MAKEFLAGS) bench-service bench-actions bench-gateway
 .PHONY: bench
 
 # Service insertion: throughput through a null service, failover time and
@@ -123,6 +123,15 @@ bench-service: all
 	$(PYTHON3) $(srcdir)/tests/bench-service.py $(abs_builddir) \
 	  $(BENCH_SERVICE_FLAGS)
 .PHONY: bench-service
+
+# The gateway: throughput plain and with SNAT and firewall, new connections
+# per second, upcalls and datapath flows, first-packet latency (see
+# docs/benchmarks.md).  BENCH_GATEWAY_FLAGS passes options, e.g.
+# BENCH_GATEWAY_FLAGS='--runs=3 --json=gateway.json'.
+bench-gateway: all
+	$(PYTHON3) $(srcdir)/tests/bench-gateway.py $(abs_builddir) \
+	  $(BENCH_GATEWAY_FLAGS)
+.PHONY: bench-gateway
 
 # Service insertion, native actions against standard OpenFlow, as root.
 bench-actions: all
