@@ -51,6 +51,8 @@ static void members_clear(struct flows_state *);
 static void flows_update_gateways(struct flows_state *,
                                   const struct local_state *);
 static void mark_all_routers_dirty(struct flows_state *, struct ovsdb_idl *);
+static void update_net_router(struct flows_state *,
+                              const struct nbrec_network *);
 
 /* Initializes 'fe' for the northbound database 'nb', with 'port_by_name',
  * an index of its ports by name. */
@@ -77,6 +79,7 @@ flow_engine_init(struct flow_engine *fe, struct ovsdb_idl *nb,
     hmap_init(&fs->nets);
     uuidset_init(&fs->dirty_nets);
     uuidset_init(&fs->dirty_routers);
+    shash_init(&fs->net_routers);
     fs->port_by_name = port_by_name;
 
     fe->local = (struct engine_node) {
@@ -127,6 +130,7 @@ flow_engine_destroy(struct flow_engine *fe)
     hmap_destroy(&fs->nets);
     uuidset_destroy(&fs->dirty_nets);
     uuidset_destroy(&fs->dirty_routers);
+    shash_destroy_free_data(&fs->net_routers);
     flow_table_destroy(&fs->table);
     si_state_destroy(&fe->si_state);
 }
@@ -326,8 +330,10 @@ flows_run(struct engine_node *node)
         flows_update_port(fs, ls, port, false);
     }
     const struct nbrec_network *net;
+    shash_clear_free_data(&fs->net_routers);
     NBREC_NETWORK_FOR_EACH (net, nb) {
         uuidset_insert(&fs->dirty_nets, &net->header_.uuid);
+        update_net_router(fs, net);
     }
     flows_update_nets(fs, ls);
     fs->gateways_dirty = true;
@@ -461,7 +467,8 @@ flows_handle_nb(struct engine_node *node, struct engine_node *input)
 
     /* A network change can change every flow of its ports and the routing
      * of every network of its router, old or new: recompute the ports of
-     * the network and the flows of all networks, which are few. */
+     * the network and the flows of all networks, which are few, and the
+     * north-south flows of its routers, old and new. */
     const struct nbrec_network *net;
     bool nets_changed = false;
     NBREC_NETWORK_FOR_EACH_TRACKED (net, nb) {
@@ -479,6 +486,7 @@ flows_handle_nb(struct engine_node *node, struct engine_node *input)
                 flows_update_port(fs, ls, port, false);
             }
         }
+        update_net_router(fs, net);
     }
     const struct nbrec_router *router;
     NBREC_ROUTER_FOR_EACH_TRACKED (router, nb) {
@@ -495,8 +503,6 @@ flows_handle_nb(struct engine_node *node, struct engine_node *input)
         NBREC_NETWORK_FOR_EACH (net, nb) {
             uuidset_insert(&fs->dirty_nets, &net->header_.uuid);
         }
-        /* The routers gain or lose networks. */
-        mark_all_routers_dirty(fs, nb);
     }
 
     /* A router is reported changed when its NAT rules, static routes or
@@ -711,6 +717,28 @@ flows_update_nets(struct flows_state *fs, const struct local_state *ls)
         sset_destroy(&remote_ips);
     }
     uuidset_clear(&fs->dirty_nets);
+}
+
+/* Marks dirty the router that network 'net' is attached to, and the one
+ * that it was attached to, whose north-south flows cover its subnets. */
+static void
+update_net_router(struct flows_state *fs, const struct nbrec_network *net)
+{
+    char key[UUID_LEN + 1];
+    snprintf(key, sizeof key, UUID_FMT, UUID_ARGS(&net->header_.uuid));
+
+    struct uuid *old = shash_find_and_delete(&fs->net_routers, key);
+    if (old) {
+        uuidset_insert(&fs->dirty_routers, old);
+        free(old);
+    }
+    const struct ovsdb_datum *d = nbrec_network_get_router(net,
+                                                           OVSDB_TYPE_UUID);
+    if (d->n) {
+        uuidset_insert(&fs->dirty_routers, &d->keys[0].uuid);
+        shash_add(&fs->net_routers, key, xmemdup(&d->keys[0].uuid,
+                                                 sizeof d->keys[0].uuid));
+    }
 }
 
 static void
