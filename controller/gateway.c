@@ -33,7 +33,6 @@ static const struct uuid shared_owner = { .parts = { 0x5a, 0, 0, 0 } };
 #define ZONE_MASK 0x7fff
 
 static struct eth_addr external_mac(ovs_be32 ip);
-static bool parse_ipv4(const char *, ovs_be32 *);
 static bool parse_ipv4_prefix(const char *, struct ip_prefix *);
 static ofp_port_t uplink_port(const struct flow_ctx *,
                               const struct nbrec_gateway *);
@@ -45,16 +44,16 @@ static void firewall_flows(struct flow_table *, const struct uuid *owner,
 void
 gateway_shared_flows(struct flow_table *t, bool any)
 {
-    const struct uuid *no_owner = &shared_owner;
+    const struct uuid *owner = &shared_owner;
 
-    flow_table_remove_owner(t, no_owner);
+    flow_table_remove_owner(t, owner);
     if (!any) {
         return;
     }
 
-    flow_table_add_format(t, no_owner, OFTABLE_GW_UPLINK, 0, "",
+    flow_table_add_format(t, owner, OFTABLE_GW_UPLINK, 0, "",
                           "resubmit(,%d)", OFTABLE_GW_INBOUND);
-    flow_table_add(t, no_owner, OFTABLE_GW_INBOUND, 0, "", "drop");
+    flow_table_add(t, owner, OFTABLE_GW_INBOUND, 0, "", "drop");
 
     /* Conntrack's verdicts.  Replies and established connections pass in
      * both directions; new inbound connections need a firewall rule that
@@ -63,29 +62,29 @@ gateway_shared_flows(struct flow_table *t, bool any)
     for (size_t i = 0; i < ARRAY_SIZE(states); i++) {
         int next = (states[i] == OFTABLE_GW_IN_STATE
                     ? OFTABLE_GW_IN_ROUTE : OFTABLE_GW_ROUTE);
-        flow_table_add(t, no_owner, states[i], 200, "ct_state=+inv+trk",
+        flow_table_add(t, owner, states[i], 200, "ct_state=+inv+trk",
                        "drop");
-        flow_table_add_format(t, no_owner, states[i], 100,
+        flow_table_add_format(t, owner, states[i], 100,
                               "ct_state=+est+trk", "resubmit(,%d)", next);
-        flow_table_add_format(t, no_owner, states[i], 100,
+        flow_table_add_format(t, owner, states[i], 100,
                               "ct_state=+rel+trk", "resubmit(,%d)", next);
-        flow_table_add(t, no_owner, states[i], 0, "", "drop");
+        flow_table_add(t, owner, states[i], 0, "", "drop");
     }
-    flow_table_add_format(t, no_owner, OFTABLE_GW_OUT_STATE, 1,
+    flow_table_add_format(t, owner, OFTABLE_GW_OUT_STATE, 1,
                           "ct_state=+new+trk", "resubmit(,%d)",
                           OFTABLE_GW_SNAT);
 
     /* Connections without NAT are committed as they are. */
-    flow_table_add_format(t, no_owner, OFTABLE_GW_DNAT, 0, "ip",
+    flow_table_add_format(t, owner, OFTABLE_GW_DNAT, 0, "ip",
                           "ct(commit,zone=%s,table=%d)", MFF_GW_ZONE,
                           OFTABLE_GW_IN_ROUTE);
-    flow_table_add_format(t, no_owner, OFTABLE_GW_SNAT, 0, "ip",
+    flow_table_add_format(t, owner, OFTABLE_GW_SNAT, 0, "ip",
                           "ct(commit,zone=%s,table=%d)", MFF_GW_ZONE,
                           OFTABLE_GW_ROUTE);
 
-    flow_table_add(t, no_owner, OFTABLE_GW_IN_ROUTE, 0, "", "drop");
-    flow_table_add(t, no_owner, OFTABLE_GW_ROUTE, 0, "", "drop");
-    flow_table_add(t, no_owner, OFTABLE_GW_NEIGHBOR, 0, "", "drop");
+    flow_table_add(t, owner, OFTABLE_GW_IN_ROUTE, 0, "", "drop");
+    flow_table_add(t, owner, OFTABLE_GW_ROUTE, 0, "", "drop");
+    flow_table_add(t, owner, OFTABLE_GW_NEIGHBOR, 0, "", "drop");
 }
 
 /* Adds the flows of gateway 'gw' when it runs on this chassis: the uplink
@@ -137,7 +136,7 @@ gateway_flows(struct flow_table *t, const struct flow_ctx *ctx,
                      ? xmemdup0(gw->management_ip,
                                 strcspn(gw->management_ip, "/"))
                      : NULL);
-    if (mgmt_ip && parse_ipv4(mgmt_ip, &mgmt)) {
+    if (mgmt_ip && ip_parse(mgmt_ip, &mgmt)) {
         struct ds ip = DS_EMPTY_INITIALIZER;
         ds_put_format(&ip, IP_FMT, IP_ARGS(mgmt));
         ds_put_format(&match, "arp,arp_tpa=%s", ds_cstr(&ip));
@@ -170,7 +169,7 @@ gateway_router_flows(struct flow_table *t, const struct flow_ctx *ctx,
     ovs_be32 ext_ip;
 
     if (!gw || !gw->chassis || !r->external_ip
-        || !parse_ipv4(r->external_ip, &ext_ip) || !ctx->chassis) {
+        || !ip_parse(r->external_ip, &ext_ip) || !ctx->chassis) {
         return;
     }
     bool here = gw->chassis == ctx->chassis;
@@ -260,7 +259,7 @@ gateway_router_flows(struct flow_table *t, const struct flow_ctx *ctx,
     const char *addr;
     SSET_FOR_EACH (addr, &addrs) {
         ovs_be32 ip;
-        if (!parse_ipv4(addr, &ip)) {
+        if (!ip_parse(addr, &ip)) {
             continue;
         }
         struct eth_addr mac = external_mac(ip);
@@ -341,7 +340,7 @@ gateway_router_flows(struct flow_table *t, const struct flow_ctx *ctx,
         struct ip_prefix p;
         ovs_be32 nh;
         if (!parse_ipv4_prefix(route->prefix, &p)
-            || !parse_ipv4(route->nexthop, &nh)) {
+            || !ip_parse(route->nexthop, &nh)) {
             continue;
         }
         ds_put_format(&match, "reg14=%"PRIu16",ip,nw_dst=", zone);
@@ -352,7 +351,7 @@ gateway_router_flows(struct flow_table *t, const struct flow_ctx *ctx,
         ds_clear(&match);
     }
     ovs_be32 nh;
-    if (gw->external_nexthop && parse_ipv4(gw->external_nexthop, &nh)) {
+    if (gw->external_nexthop && ip_parse(gw->external_nexthop, &nh)) {
         ds_put_format(&match, "reg14=%"PRIu16",ip", zone);
         flow_table_add_format(t, owner, OFTABLE_GW_ROUTE, 100,
                               ds_cstr(&match), "load:%#"PRIx32"->%s,%s",
@@ -525,28 +524,26 @@ external_mac(ovs_be32 ip)
     return mac;
 }
 
-static bool
-parse_ipv4(const char *s, ovs_be32 *ip)
-{
-    return ip_parse(s, ip);
-}
-
 /* Parses 's', an IPv4 address (as a /32) or prefix, into 'p'.  Returns
- * false, and logs, if it is neither. */
+ * false if it is neither: silently for IPv6, which the gateway does not
+ * route, and with a log message for anything else. */
 static bool
 parse_ipv4_prefix(const char *s, struct ip_prefix *p)
 {
+    if (strchr(s, ':')) {
+        return false;
+    }
+
     char *host = strchr(s, '/') ? NULL : xasprintf("%s/32", s);
     char *error = ip_prefix_parse(host ? host : s, p);
     free(host);
-    if (!error && p->ipv4) {
-        return true;
+    if (error) {
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+        VLOG_WARN_RL(&rl, "%s: not an IPv4 address or prefix: %s", s, error);
+        free(error);
+        return false;
     }
-    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
-    VLOG_WARN_RL(&rl, "%s: not an IPv4 address or prefix%s%s", s,
-                 error ? ": " : "", error ? error : "");
-    free(error);
-    return false;
+    return true;
 }
 
 /* Returns the OpenFlow port of 'gw''s uplink on this chassis, or
