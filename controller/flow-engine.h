@@ -29,6 +29,7 @@
 #include "controller/si.h"
 #include "controller/switch-ports.h"
 #include "openvswitch/hmap.h"
+#include "openvswitch/shash.h"
 #include "simap.h"
 #include "sset.h"
 #include "uuidset.h"
@@ -71,6 +72,11 @@ struct flows_state {
     struct hmap ports;          /* "struct port_info"s, by port UUID. */
     struct hmap nets;           /* "struct net_members"es, by network UUID. */
     struct uuidset dirty_nets;  /* Networks whose flows need recomputing. */
+    struct uuidset dirty_routers;   /* Routers whose north-south flows need
+                                     * recomputing (gateway.h). */
+    bool gateways_dirty;        /* The gateways' flows need recomputing. */
+    struct shash net_routers;   /* Network UUID -> "struct uuid" of the
+                                 * router it was last seen attached to. */
     struct ovsdb_idl_index *port_by_name;   /* Set by the caller. */
 };
 

@@ -36,7 +36,9 @@ void
 monitor_register(struct ovsdb_idl *nb, bool conditional)
 {
     static const struct ovsdb_idl_table_class *tables[] = {
-        &nbrec_table_nb_global, &nbrec_table_chassis, &nbrec_table_network,
+        &nbrec_table_nb_global, &nbrec_table_chassis, &nbrec_table_gateway,
+        &nbrec_table_nat, &nbrec_table_static_route,
+        &nbrec_table_firewall_rule, &nbrec_table_network,
         &nbrec_table_port, &nbrec_table_router, &nbrec_table_service,
         &nbrec_table_service_instance, &nbrec_table_chain,
         &nbrec_table_insertion_rule,
@@ -58,7 +60,10 @@ monitor_register(struct ovsdb_idl *nb, bool conditional)
     }
 
     struct ovsdb_idl_condition none = OVSDB_IDL_CONDITION_INIT(&none);
-    for (size_t i = 2; i < ARRAY_SIZE(tables); i++) {
+    /* The global row, chassis and gateways, which are few, arrive whole;
+     * so do a router's NAT rules, static routes and firewall rules, which
+     * only the routers that arrive refer to. */
+    for (size_t i = 6; i < ARRAY_SIZE(tables); i++) {
         ovsdb_idl_set_condition(nb, tables[i], &none);
     }
     ovsdb_idl_condition_destroy(&none);
@@ -119,6 +124,23 @@ monitor_update(struct ovsdb_idl *nb, struct ovsdb_idl_index *by_name,
                 add_uuid_clause(&routers, &r->keys[0].uuid);
                 nbrec_network_add_clause_router(&networks, OVSDB_F_EQ,
                                                 &r->keys[0].uuid);
+            }
+        }
+    }
+
+    /* On a gateway chassis, the routers that its gateways serve and their
+     * networks. */
+    const struct nbrec_gateway *gw;
+    NBREC_GATEWAY_FOR_EACH (gw, nb) {
+        if (chassis && gw->chassis == chassis) {
+            nbrec_router_add_clause_gateway(&routers, OVSDB_F_EQ,
+                                            &gw->header_.uuid);
+            const struct nbrec_router *r;
+            NBREC_ROUTER_FOR_EACH (r, nb) {
+                if (r->gateway == gw) {
+                    nbrec_network_add_clause_router(&networks, OVSDB_F_EQ,
+                                                    &r->header_.uuid);
+                }
             }
         }
     }

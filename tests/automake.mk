@@ -33,7 +33,8 @@ TESTSUITE_AT = \
 	tests/sluice-nbdb.at \
 	tests/sluice-controller.at \
 	tests/sluice-cni.at \
-	tests/sluice-si.at
+	tests/sluice-si.at \
+	tests/sluice-gateway.at
 SYSTEM_TESTSUITE_AT = \
 	tests/system-testsuite.at \
 	tests/sluice-macros.at \
@@ -42,7 +43,8 @@ SYSTEM_TESTSUITE_AT = \
 	tests/system-controller.at \
 	tests/system-cni.at \
 	tests/system-ext.at \
-	tests/system-si.at
+	tests/system-si.at \
+	tests/system-gateway.at
 OVS_MACROS_AT = \
 	$(OVS_SRCDIR)/tests/ovs-macros.at \
 	$(OVS_SRCDIR)/tests/ovsdb-macros.at \
@@ -103,6 +105,7 @@ clean-testsuites:
 #   bench-scale    SCALEFLAGS, e.g. '--ports=1000 --chassis=10'
 #   bench-service  BENCH_SERVICE_FLAGS, e.g. '--runs=1 --connections=100'
 #   bench-actions  BENCH_ACTIONS_FLAGS, e.g. '--connections=50 --seconds=2'
+#   bench-gateway  BENCH_GATEWAY_FLAGS, e.g. '--runs=3'
 # The benchmarks run one after the other, even with -j, since each needs
 # the whole machine.  To add a benchmark: a target bench-NAME that writes
 # $(BENCH_RESULTS)/NAME.json (a dict of named figures) and its name in
@@ -110,7 +113,7 @@ clean-testsuites:
 BENCH_PACKAGES = ovn-central ovn-host iperf3 python3-matplotlib
 BENCH_REPORT = $(abs_builddir)/bench-report
 BENCH_RESULTS = $(BENCH_REPORT)/results
-BENCHMARKS = bench-cni bench-scale bench-service bench-actions
+BENCHMARKS = bench-cni bench-scale bench-service bench-actions bench-gateway
 bench: all
 	@missing=; \
 	for p in $(BENCH_PACKAGES); do \
@@ -153,6 +156,14 @@ bench-service: all
 	$(PYTHON3) $(srcdir)/tests/bench-service.py $(abs_builddir) \
 	  --json=$(BENCH_RESULTS)/service.json $(BENCH_SERVICE_FLAGS)
 .PHONY: bench-service
+
+# The gateway: throughput plain and with SNAT and firewall, new connections
+# per second, upcalls and datapath flows, first-packet latency.
+bench-gateway: all
+	$(MKDIR_P) $(BENCH_RESULTS)
+	$(PYTHON3) $(srcdir)/tests/bench-gateway.py $(abs_builddir) \
+	  --json=$(BENCH_RESULTS)/gateway.json $(BENCH_GATEWAY_FLAGS)
+.PHONY: bench-gateway
 
 # Service insertion, native actions against standard OpenFlow.
 bench-actions: all
