@@ -19,6 +19,8 @@ controller_sluice_controller_SOURCES = \
 	controller/flow-table.h \
 	controller/flows.c \
 	controller/flows.h \
+	controller/gateway.c \
+	controller/gateway.h \
 	controller/monitor.c \
 	controller/monitor.h \
 	controller/ofctrl.c \

@@ -13,10 +13,14 @@
 
 VLOG_DEFINE_THIS_MODULE(binding);
 
-/* A bound port that is not yet claimed and up. */
+/* A bound port that is not yet claimed and up (or, for a reservation,
+ * whose reserved number is not yet in its row). */
 struct unreported {
     uint64_t seq;               /* The put that contains its flows, or 0 if
                                  * none yet. */
+    int64_t ofport;             /* Its OpenFlow port number. */
+    bool reserved;              /* The number is a reservation: report the
+                                 * number, not that the port is up. */
 };
 
 /* Returns the northbound port named 'name', through index 'by_name', or
@@ -52,16 +56,21 @@ binding_acks_destroy(struct binding_acks *acks)
 }
 
 /* Brings the set of ports to report up to date for port 'name', which
- * 'bindings' may or may not bind. */
+ * 'bindings' may or may not bind, with a reservation if 'reserved' has
+ * it. */
 static void
 update_one(struct binding_acks *acks, struct ovsdb_idl_index *by_name,
-           const struct simap *bindings, const struct nbrec_chassis *chassis,
-           const char *name)
+           const struct simap *bindings, const struct sset *reserved,
+           const struct nbrec_chassis *chassis, const char *name)
 {
     const struct nbrec_port *port = binding_find_port(by_name, name);
-    bool bound = simap_contains(bindings, name);
+    const struct simap_node *binding = simap_find(bindings, name);
+    bool bound = binding != NULL;
+    bool is_reserved = sset_contains(reserved, name);
     bool claimed = port && port->chassis == chassis;
-    bool done = claimed && port->n_up && port->up[0];
+    bool numbered = (claimed && bound && port->n_ofport
+                     && port->ofport[0] == binding->data);
+    bool done = numbered && (is_reserved || (port->n_up && port->up[0]));
     bool want = bound && port && !done;
 
     if (bound && !claimed) {
@@ -79,6 +88,8 @@ update_one(struct binding_acks *acks, struct ovsdb_idl_index *by_name,
             shash_add(&acks->unreported, name, u);
         }
         u->seq = 0;
+        u->ofport = binding->data;
+        u->reserved = is_reserved;
     } else if (u) {
         free(shash_find_and_delete(&acks->unreported, name));
     }
@@ -86,12 +97,14 @@ update_one(struct binding_acks *acks, struct ovsdb_idl_index *by_name,
 
 /* Brings the set of ports to report up to date with what changed: the
  * bound ports named in 'changed' and the northbound ports changed since the
- * last track clear in 'nb', or, if 'all', every bound port.  The ports
- * named in 'gone' lost their switch ports. */
+ * last track clear in 'nb', or, if 'all', every bound port.  The bindings
+ * named in 'reserved' are reservations.  The ports named in 'gone' lost
+ * their switch ports. */
 void
 binding_update(struct binding_acks *acks, struct ovsdb_idl *nb,
                struct ovsdb_idl_index *by_name, const struct simap *bindings,
-               const struct sset *changed, const struct sset *gone, bool all,
+               const struct sset *reserved, const struct sset *changed,
+               const struct sset *gone, bool all,
                const struct nbrec_chassis *chassis)
 {
     const char *name;
@@ -109,13 +122,14 @@ binding_update(struct binding_acks *acks, struct ovsdb_idl *nb,
         sset_clear(&acks->unclaimed);
         const struct simap_node *node;
         SIMAP_FOR_EACH (node, bindings) {
-            update_one(acks, by_name, bindings, chassis, node->name);
+            update_one(acks, by_name, bindings, reserved, chassis,
+                       node->name);
         }
         return;
     }
 
     SSET_FOR_EACH (name, changed) {
-        update_one(acks, by_name, bindings, chassis, name);
+        update_one(acks, by_name, bindings, reserved, chassis, name);
     }
     /* A port's flows need its network's row: once one arrives, only a put
      * from now on has them complete. */
@@ -137,8 +151,10 @@ binding_update(struct binding_acks *acks, struct ovsdb_idl *nb,
             || nbrec_port_is_updated(port, NBREC_PORT_COL_NAME)
             || nbrec_port_is_updated(port, NBREC_PORT_COL_NETWORK)
             || nbrec_port_is_updated(port, NBREC_PORT_COL_CHASSIS)
+            || nbrec_port_is_updated(port, NBREC_PORT_COL_OFPORT)
             || nbrec_port_is_updated(port, NBREC_PORT_COL_UP)) {
-            update_one(acks, by_name, bindings, chassis, port->name);
+            update_one(acks, by_name, bindings, reserved, chassis,
+                       port->name);
         }
     }
 }
@@ -193,8 +209,17 @@ binding_report(struct binding_acks *acks, struct ovsdb_idl_txn *txn,
                       port->chassis ? port->chassis->name : "unbound");
             nbrec_port_set_chassis(port, chassis);
         }
-        if (u->seq && u->seq <= acked_seq && port->network
-            && !(port->n_up && port->up[0])) {
+        if (!u->seq || u->seq > acked_seq || !port->network) {
+            continue;
+        }
+        if (!port->n_ofport || port->ofport[0] != u->ofport) {
+            if (u->reserved) {
+                VLOG_INFO("port %s: flows installed for reserved OpenFlow "
+                          "port %"PRId64, port->name, u->ofport);
+            }
+            nbrec_port_set_ofport(port, &u->ofport, 1);
+        }
+        if (!u->reserved && !(port->n_up && port->up[0])) {
             VLOG_INFO("port %s is up", port->name);
             nbrec_port_set_up(port, &up, 1);
         }

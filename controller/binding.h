@@ -6,7 +6,9 @@
  * port is claimed for the switch's chassis when its switch port appears,
  * marked up only once the switch has acknowledged (with a barrier) a flow
  * update that contains its flows, and marked down when its switch port goes
- * away.  Nothing is written to the local Open vSwitch database on this
+ * away.  Its row records its OpenFlow port number, and for a port whose
+ * interface does not exist yet, the number reserved for it (chassis.h),
+ * once its flows for that number are acknowledged.  Nothing is written to the local Open vSwitch database on this
  * path.
  *
  * The work is proportional to what changed: only the bound ports that are
@@ -45,9 +47,9 @@ void binding_acks_init(struct binding_acks *);
 void binding_acks_destroy(struct binding_acks *);
 void binding_update(struct binding_acks *, struct ovsdb_idl *nb,
                     struct ovsdb_idl_index *by_name,
-                    const struct simap *bindings, const struct sset *changed,
-                    const struct sset *gone, bool all,
-                    const struct nbrec_chassis *);
+                    const struct simap *bindings, const struct sset *reserved,
+                    const struct sset *changed, const struct sset *gone,
+                    bool all, const struct nbrec_chassis *);
 void binding_note_put(struct binding_acks *, int64_t nb_cfg,
                       uint64_t put_seq);
 void binding_report(struct binding_acks *, struct ovsdb_idl_txn *,

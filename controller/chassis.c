@@ -7,6 +7,8 @@
 #include "lib/ip-prefix.h"
 #include "lib/sluice-nb-idl.h"
 #include "lib/vswitch-idl.h"
+#include "bitmap.h"
+#include "controller/binding.h"
 #include "flow.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/ofp-port.h"
@@ -16,6 +18,12 @@
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(chassis);
+
+/* The numbers that OpenFlow port reservations come from: ovs-vswitchd
+ * assigns numbers below RESERVED_MIN by itself, and leaves the upper half
+ * of the range to those that ask for a number (ofport_request). */
+#define RESERVED_MIN 32768
+#define RESERVED_MAX 65279      /* OFPP_MAX - 1. */
 
 static const char *const encap_names[N_ENCAPS] = {
     [ENCAP_GENEVE] = "geneve",
@@ -31,6 +39,7 @@ static void ensure_port(struct ovsdb_idl_txn *, const struct ovsrec_bridge *,
                         const struct smap *options, const struct smap *bfd);
 static void remove_port(const struct ovsrec_bridge *,
                         const struct ovsrec_port *);
+static unsigned long *used_numbers(const struct switch_ports *);
 
 /* Initializes an empty 'cfg'. */
 void
@@ -377,6 +386,99 @@ chassis_ovs_ports(struct ovsdb_idl *idl, const struct chassis_config *cfg,
                 switch_ports_add_named(sp, iface->name, ofport);
             }
         }
+    }
+
+    /* A reservation ends when an interface binds its port, or when another
+     * interface has its number; the others stay bindings. */
+    unsigned long *used = used_numbers(sp);
+    struct simap_node *n;
+    SIMAP_FOR_EACH_SAFE (n, &sp->reserved) {
+        if (simap_contains(&sp->bindings, n->name)
+            || bitmap_is_set(used, n->data)) {
+            simap_delete(&sp->reserved, n);
+        } else {
+            simap_put(&sp->bindings, n->name, n->data);
+        }
+    }
+    bitmap_free(used);
+}
+
+/* Returns a bitmap of the OpenFlow port numbers that 'sp' uses, to free
+ * with bitmap_free(). */
+static unsigned long *
+used_numbers(const struct switch_ports *sp)
+{
+    unsigned long *used = bitmap_allocate(RESERVED_MAX + 1);
+    const struct simap_node *n;
+
+    SIMAP_FOR_EACH (n, &sp->ports) {
+        bitmap_set1(used, MIN(n->data, RESERVED_MAX));
+    }
+    SIMAP_FOR_EACH (n, &sp->bindings) {
+        bitmap_set1(used, MIN(n->data, RESERVED_MAX));
+    }
+    return used;
+}
+
+/* Brings the reservations of 'sp' up to date with the northbound ports:
+ * each port bound to 'chassis' that no interface of the switch binds and
+ * that is not up (a port whose interface went away is first reported down)
+ * gets an OpenFlow port number that nothing on the switch uses, preferably
+ * the one its row already names, as a binding in 'sp', so that its flows
+ * can be installed before its interface exists (see the "ofport" column of
+ * the Port table).  Looks at every port if 'all', else only at the ports
+ * that changed since the last track clear in 'nb'. */
+void
+chassis_reserve_ports(struct switch_ports *sp, struct ovsdb_idl *nb,
+                      struct ovsdb_idl_index *by_name,
+                      const struct nbrec_chassis *chassis, bool all)
+{
+    bool changed = false;
+    struct simap_node *n;
+
+    SIMAP_FOR_EACH_SAFE (n, &sp->reserved) {
+        const struct nbrec_port *port = binding_find_port(by_name, n->name);
+        if (!port || !chassis || port->chassis != chassis) {
+            simap_find_and_delete(&sp->bindings, n->name);
+            simap_delete(&sp->reserved, n);
+            changed = true;
+        }
+    }
+
+    unsigned long *used = NULL;
+    const struct nbrec_port *port;
+    for (port = all ? nbrec_port_first(nb) : nbrec_port_track_get_first(nb);
+         port && chassis;
+         port = all ? nbrec_port_next(port) : nbrec_port_track_get_next(port)) {
+        if (port->chassis != chassis
+            || nbrec_port_is_deleted(port) || (port->n_up && port->up[0])
+            || simap_contains(&sp->bindings, port->name)) {
+            continue;
+        }
+        if (!used) {
+            used = used_numbers(sp);
+        }
+        int64_t want = port->n_ofport ? port->ofport[0] : 0;
+        size_t number = (want >= RESERVED_MIN && want <= RESERVED_MAX
+                         && !bitmap_is_set(used, want)
+                         ? want
+                         : bitmap_scan(used, false, RESERVED_MIN,
+                                       RESERVED_MAX + 1));
+        if (number > RESERVED_MAX) {
+            static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
+            VLOG_WARN_RL(&rl, "no OpenFlow port number left to reserve for "
+                         "port %s", port->name);
+            continue;
+        }
+        bitmap_set1(used, number);
+        simap_put(&sp->reserved, port->name, number);
+        simap_put(&sp->bindings, port->name, number);
+        changed = true;
+    }
+    bitmap_free(used);
+
+    if (changed) {
+        sp->seqno++;
     }
 }
 

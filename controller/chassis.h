@@ -5,7 +5,8 @@
  * where "ovs-vsctl set open_vswitch . external_ids:sluice-..." puts it; the
  * part of the local Open vSwitch configuration that the controller owns (the
  * integration bridge, its tunnel ports, patch ports to provider bridges);
- * and its row in the northbound Chassis table. */
+ * its row in the northbound Chassis table; and the OpenFlow port numbers
+ * that it reserves for its northbound ports before their interfaces exist. */
 
 #ifndef CHASSIS_H
 #define CHASSIS_H 1
@@ -18,6 +19,7 @@
 
 struct nbrec_chassis;
 struct ovsdb_idl;
+struct ovsdb_idl_index;
 struct ovsdb_idl_txn;
 struct ovsrec_open_vswitch;
 struct shash;
@@ -65,6 +67,9 @@ bool chassis_ovs_bridge_ready(struct ovsdb_idl *,
                               const struct chassis_config *);
 void chassis_ovs_ports(struct ovsdb_idl *, const struct chassis_config *,
                        const struct simap *of_ports, struct switch_ports *);
+void chassis_reserve_ports(struct switch_ports *, struct ovsdb_idl *nb,
+                           struct ovsdb_idl_index *port_by_name,
+                           const struct nbrec_chassis *, bool all);
 
 const struct nbrec_chassis *chassis_nb_run(struct ovsdb_idl_txn *,
                                            struct ovsdb_idl *,

@@ -5,6 +5,7 @@
 #include "controller/flow-engine.h"
 #include <stdlib.h>
 #include "controller/binding.h"
+#include "controller/gateway.h"
 #include "flow.h"
 #include "lib/sluice-nb-idl.h"
 #include "openvswitch/vlog.h"
@@ -47,6 +48,11 @@ static void flows_update_port(struct flows_state *,
 static void flows_update_nets(struct flows_state *,
                               const struct local_state *);
 static void members_clear(struct flows_state *);
+static void flows_update_gateways(struct flows_state *,
+                                  const struct local_state *);
+static void mark_all_routers_dirty(struct flows_state *, struct ovsdb_idl *);
+static void update_net_router(struct flows_state *,
+                              const struct nbrec_network *);
 
 /* Initializes 'fe' for the northbound database 'nb', with 'port_by_name',
  * an index of its ports by name. */
@@ -63,6 +69,7 @@ flow_engine_init(struct flow_engine *fe, struct ovsdb_idl *nb,
     }
     simap_init(&ls->physnets);
     simap_init(&ls->bindings);
+    sset_init(&ls->reserved);
     simap_init(&ls->ports);
     sset_init(&ls->changed);
     sset_init(&ls->gone);
@@ -72,6 +79,8 @@ flow_engine_init(struct flow_engine *fe, struct ovsdb_idl *nb,
     hmap_init(&fs->ports);
     hmap_init(&fs->nets);
     uuidset_init(&fs->dirty_nets);
+    uuidset_init(&fs->dirty_routers);
+    shash_init(&fs->net_routers);
     fs->port_by_name = port_by_name;
 
     fe->local = (struct engine_node) {
@@ -112,6 +121,7 @@ flow_engine_destroy(struct flow_engine *fe)
     free(ls->chassis_name);
     simap_destroy(&ls->physnets);
     simap_destroy(&ls->bindings);
+    sset_destroy(&ls->reserved);
     simap_destroy(&ls->ports);
     sset_destroy(&ls->changed);
     sset_destroy(&ls->gone);
@@ -121,6 +131,8 @@ flow_engine_destroy(struct flow_engine *fe)
     hmap_destroy(&fs->ports);
     hmap_destroy(&fs->nets);
     uuidset_destroy(&fs->dirty_nets);
+    uuidset_destroy(&fs->dirty_routers);
+    shash_destroy_free_data(&fs->net_routers);
     flow_table_destroy(&fs->table);
     si_state_destroy(&fe->si_state);
 }
@@ -222,7 +234,9 @@ local_run(struct engine_node *node)
     }
     SIMAP_FOR_EACH (n, &sp->bindings) {
         const struct simap_node *old = simap_find(&ls->bindings, n->name);
-        if (!old || old->data != n->data) {
+        if (!old || old->data != n->data
+            || (simap_contains(&sp->reserved, n->name)
+                != sset_contains(&ls->reserved, n->name))) {
             sset_add(&ls->changed, n->name);
         }
     }
@@ -240,6 +254,11 @@ local_run(struct engine_node *node)
         } else {
             simap_find_and_delete(&ls->bindings, name);
         }
+        if (now && simap_contains(&sp->reserved, name)) {
+            sset_add(&ls->reserved, name);
+        } else {
+            sset_find_and_delete(&ls->reserved, name);
+        }
     }
 
     return (ls->identity_changed || ls->ports_changed
@@ -256,6 +275,10 @@ nb_run(struct engine_node *node)
             || nbrec_network_track_get_first(nb)
             || nbrec_port_track_get_first(nb)
             || nbrec_router_track_get_first(nb)
+            || nbrec_gateway_track_get_first(nb)
+            || nbrec_nat_track_get_first(nb)
+            || nbrec_static_route_track_get_first(nb)
+            || nbrec_firewall_rule_track_get_first(nb)
             || nbrec_service_track_get_first(nb)
             || nbrec_service_instance_track_get_first(nb)
             || nbrec_chain_track_get_first(nb)
@@ -285,6 +308,7 @@ make_ctx(const struct local_state *ls)
         .chassis = ls->chassis,
         .bindings = &ls->bindings,
         .physnets = &ls->physnets,
+        .ports = &ls->ports,
     };
     memcpy(ctx.tunnel_ports, ls->tunnel_ports, sizeof ctx.tunnel_ports);
     return ctx;
@@ -303,6 +327,7 @@ flows_run(struct engine_node *node)
     flow_table_clear(&fs->table);
     members_clear(fs);
     uuidset_clear(&fs->dirty_nets);
+    uuidset_clear(&fs->dirty_routers);
 
     flows_static(&fs->table);
     const struct nbrec_chassis *ch;
@@ -314,10 +339,15 @@ flows_run(struct engine_node *node)
         flows_update_port(fs, ls, port, false);
     }
     const struct nbrec_network *net;
+    shash_clear_free_data(&fs->net_routers);
     NBREC_NETWORK_FOR_EACH (net, nb) {
         uuidset_insert(&fs->dirty_nets, &net->header_.uuid);
+        update_net_router(fs, net);
     }
     flows_update_nets(fs, ls);
+    fs->gateways_dirty = true;
+    mark_all_routers_dirty(fs, nb);
+    flows_update_gateways(fs, ls);
     return true;
 }
 
@@ -341,6 +371,13 @@ flows_handle_local(struct engine_node *node, struct engine_node *input)
         }
     }
     flows_update_nets(fs, ls);
+
+    /* A gateway's uplink is one of the other ports. */
+    if (ls->ports_changed) {
+        fs->gateways_dirty = true;
+        mark_all_routers_dirty(fs, ls->nb);
+    }
+    flows_update_gateways(fs, ls);
     return ENGINE_HANDLED_UPDATED;
 }
 
@@ -423,6 +460,9 @@ flows_handle_nb(struct engine_node *node, struct engine_node *input)
             continue;
         }
         flow_table_remove_owner(&fs->table, &ch->header_.uuid);
+        /* It may be a gateway's chassis, which tunnels lead to. */
+        mark_all_routers_dirty(fs, nb);
+        fs->gateways_dirty = true;
         if (!nbrec_chassis_is_deleted(ch)) {
             flows_chassis(&fs->table, &ctx, ch);
             const struct nbrec_port *port;
@@ -436,7 +476,8 @@ flows_handle_nb(struct engine_node *node, struct engine_node *input)
 
     /* A network change can change every flow of its ports and the routing
      * of every network of its router, old or new: recompute the ports of
-     * the network and the flows of all networks, which are few. */
+     * the network and the flows of all networks, which are few, and the
+     * north-south flows of its routers, old and new. */
     const struct nbrec_network *net;
     bool nets_changed = false;
     NBREC_NETWORK_FOR_EACH_TRACKED (net, nb) {
@@ -454,15 +495,31 @@ flows_handle_nb(struct engine_node *node, struct engine_node *input)
                 flows_update_port(fs, ls, port, false);
             }
         }
+        update_net_router(fs, net);
     }
     const struct nbrec_router *router;
     NBREC_ROUTER_FOR_EACH_TRACKED (router, nb) {
         nets_changed = true;
+        uuidset_insert(&fs->dirty_routers, &router->header_.uuid);
+        if (nbrec_router_is_new(router) || nbrec_router_is_deleted(router)
+            || nbrec_router_is_updated(router, NBREC_ROUTER_COL_GATEWAY)) {
+            /* The conntrack zones of the routers of a gateway depend on
+             * each other (gateway_router_zone()). */
+            mark_all_routers_dirty(fs, nb);
+        }
     }
     if (nets_changed) {
         NBREC_NETWORK_FOR_EACH (net, nb) {
             uuidset_insert(&fs->dirty_nets, &net->header_.uuid);
         }
+    }
+
+    /* A router is reported changed when its NAT rules, static routes or
+     * firewall rules change; a gateway change touches its routers. */
+    const struct nbrec_gateway *gw;
+    NBREC_GATEWAY_FOR_EACH_TRACKED (gw, nb) {
+        fs->gateways_dirty = true;
+        mark_all_routers_dirty(fs, nb);
     }
 
     const struct nbrec_port *port;
@@ -473,6 +530,7 @@ flows_handle_nb(struct engine_node *node, struct engine_node *input)
     }
 
     flows_update_nets(fs, ls);
+    flows_update_gateways(fs, ls);
     return ENGINE_HANDLED_UPDATED;
 }
 
@@ -668,6 +726,74 @@ flows_update_nets(struct flows_state *fs, const struct local_state *ls)
         sset_destroy(&remote_ips);
     }
     uuidset_clear(&fs->dirty_nets);
+}
+
+/* Marks dirty the router that network 'net' is attached to, and the one
+ * that it was attached to, whose north-south flows cover its subnets. */
+static void
+update_net_router(struct flows_state *fs, const struct nbrec_network *net)
+{
+    char key[UUID_LEN + 1];
+    snprintf(key, sizeof key, UUID_FMT, UUID_ARGS(&net->header_.uuid));
+
+    struct uuid *old = shash_find_and_delete(&fs->net_routers, key);
+    if (old) {
+        uuidset_insert(&fs->dirty_routers, old);
+        free(old);
+    }
+    const struct ovsdb_datum *d = nbrec_network_get_router(net,
+                                                           OVSDB_TYPE_UUID);
+    if (d->n) {
+        uuidset_insert(&fs->dirty_routers, &d->keys[0].uuid);
+        shash_add(&fs->net_routers, key, xmemdup(&d->keys[0].uuid,
+                                                 sizeof d->keys[0].uuid));
+    }
+}
+
+static void
+mark_all_routers_dirty(struct flows_state *fs, struct ovsdb_idl *nb)
+{
+    const struct nbrec_router *r;
+    NBREC_ROUTER_FOR_EACH (r, nb) {
+        uuidset_insert(&fs->dirty_routers, &r->header_.uuid);
+    }
+}
+
+/* Recomputes the flows of the gateways, if they are dirty, and of the
+ * routers marked dirty. */
+static void
+flows_update_gateways(struct flows_state *fs, const struct local_state *ls)
+{
+    struct flow_ctx ctx = make_ctx(ls);
+    struct ovsdb_idl *nb = ls->nb;
+
+    if (fs->gateways_dirty) {
+        bool any = false;
+        const struct nbrec_gateway *gw;
+        NBREC_GATEWAY_FOR_EACH (gw, nb) {
+            flow_table_remove_owner(&fs->table, &gw->header_.uuid);
+            any |= gateway_flows(&fs->table, &ctx, gw);
+        }
+        gateway_shared_flows(&fs->table, any);
+        NBREC_GATEWAY_FOR_EACH_TRACKED (gw, nb) {
+            if (nbrec_gateway_is_deleted(gw)) {
+                flow_table_remove_owner(&fs->table, &gw->header_.uuid);
+            }
+        }
+        fs->gateways_dirty = false;
+    }
+
+    const struct uuidset_node *dirty;
+    UUIDSET_FOR_EACH (dirty, &fs->dirty_routers) {
+        flow_table_remove_owner(&fs->table, &dirty->uuid);
+    }
+    const struct nbrec_router *r;
+    NBREC_ROUTER_FOR_EACH (r, nb) {
+        if (uuidset_find(&fs->dirty_routers, &r->header_.uuid)) {
+            gateway_router_flows(&fs->table, &ctx, nb, r);
+        }
+    }
+    uuidset_clear(&fs->dirty_routers);
 }
 
 static void

@@ -29,6 +29,7 @@
 #include "controller/si.h"
 #include "controller/switch-ports.h"
 #include "openvswitch/hmap.h"
+#include "openvswitch/shash.h"
 #include "simap.h"
 #include "sset.h"
 #include "uuidset.h"
@@ -50,6 +51,8 @@ struct local_state {
     ofp_port_t tunnel_ports[N_ENCAPS];
     struct simap physnets;      /* Physical network -> patch port. */
     struct simap bindings;      /* Port name -> OpenFlow port. */
+    struct sset reserved;       /* The bindings that are reservations
+                                 * (switch-ports.h). */
     struct simap ports;         /* Every other port, by name. */
     int underlay_mtu;
 
@@ -57,7 +60,9 @@ struct local_state {
     bool identity_changed;      /* Chassis row, tunnel or patch ports,
                                  * underlay MTU. */
     bool ports_changed;         /* Other ports. */
-    struct sset changed;        /* Bindings added, removed or renumbered. */
+    struct sset changed;        /* Bindings added, removed, renumbered, or
+                                 * that became or stopped being
+                                 * reservations. */
     struct sset gone;           /* Bindings removed. */
 };
 
@@ -67,6 +72,11 @@ struct flows_state {
     struct hmap ports;          /* "struct port_info"s, by port UUID. */
     struct hmap nets;           /* "struct net_members"es, by network UUID. */
     struct uuidset dirty_nets;  /* Networks whose flows need recomputing. */
+    struct uuidset dirty_routers;   /* Routers whose north-south flows need
+                                     * recomputing (gateway.h). */
+    bool gateways_dirty;        /* The gateways' flows need recomputing. */
+    struct shash net_routers;   /* Network UUID -> "struct uuid" of the
+                                 * router it was last seen attached to. */
     struct ovsdb_idl_index *port_by_name;   /* Set by the caller. */
 };
 

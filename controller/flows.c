@@ -22,14 +22,11 @@ VLOG_DEFINE_THIS_MODULE(flows);
 
 static const struct uuid no_owner;
 
-static void put_arp_reply(struct ds *actions, struct eth_addr,
-                          const char *ip);
 static void put_nd_reply(struct ds *actions, struct eth_addr,
                          const char *ip, bool router);
 static void neighbor_flows(struct flow_table *, const struct uuid *owner,
                            int64_t vni, struct eth_addr, char **ips,
                            size_t n_ips, bool router);
-static struct eth_addr router_mac(int64_t vni);
 static bool mac_is_derived(struct eth_addr, const char *ip);
 static bool is_ipv6(const char *ip);
 
@@ -151,7 +148,7 @@ flows_network(struct flow_table *t, const struct flow_ctx *ctx,
      * On an overlay network Sluice knows every address, so requests for
      * addresses that nobody has are dropped, not flooded; on a VLAN network
      * they go on to the provider network, whose own hosts may answer. */
-    struct eth_addr rmac = router_mac(vni);
+    struct eth_addr rmac = flows_router_mac(vni);
     neighbor_flows(t, owner, vni, rmac, net->gateways, net->n_gateways,
                    true);
     if (!vlan) {
@@ -215,7 +212,7 @@ flows_network(struct flow_table *t, const struct flow_ctx *ctx,
                 t, owner, OFTABLE_ROUTING, 100, ds_cstr(&match),
                 "dec_ttl,set_field:"ETH_ADDR_FMT"->eth_src,"
                 "set_field:%"PRId64"->metadata,resubmit(,%d)",
-                ETH_ADDR_ARGS(router_mac(peer->vni)), peer->vni,
+                ETH_ADDR_ARGS(flows_router_mac(peer->vni)), peer->vni,
                 OFTABLE_NEXTHOP);
             ds_clear(&match);
         }
@@ -418,7 +415,7 @@ neighbor_flows(struct flow_table *t, const struct uuid *owner, int64_t vni,
             ds_put_format(&match, "metadata=%"PRId64",arp,arp_op=1,"
                           "arp_tpa=%s,%s=%s", vni, ip, MFF_FLAGS,
                           FLAG_LOCAL);
-            put_arp_reply(&actions, mac, ip);
+            flows_put_arp_reply(&actions, mac, ip);
         }
         flow_table_add(t, owner, OFTABLE_NEIGHBOR, 100, ds_cstr(&match),
                        ds_cstr(&actions));
@@ -431,8 +428,8 @@ neighbor_flows(struct flow_table *t, const struct uuid *owner, int64_t vni,
 
 /* Appends to 'actions' the actions that turn an ARP request for 'ip' into
  * the reply that 'mac' has it, sent back where the request came from. */
-static void
-put_arp_reply(struct ds *actions, struct eth_addr mac, const char *ip)
+void
+flows_put_arp_reply(struct ds *actions, struct eth_addr mac, const char *ip)
 {
     ds_put_format(actions,
                   "move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],"
@@ -469,8 +466,8 @@ put_nd_reply(struct ds *actions, struct eth_addr mac, const char *ip,
 
 /* Returns the MAC of the router in network 'vni': 0a:59:00 followed by the
  * VNI.  It is the source of routed packets and answers for the gateways. */
-static struct eth_addr
-router_mac(int64_t vni)
+struct eth_addr
+flows_router_mac(int64_t vni)
 {
     struct eth_addr mac = ETH_ADDR_C(0a,59,00,00,00,00);
     mac.ea[3] = vni >> 16;

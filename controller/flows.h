@@ -14,6 +14,7 @@
 #include "openvswitch/types.h"
 #include "openvswitch/uuid.h"
 
+struct ds;
 struct flow_table;
 struct nbrec_chassis;
 struct nbrec_network;
@@ -35,6 +36,8 @@ struct flow_ctx {
     ofp_port_t tunnel_ports[N_ENCAPS];    /* Tunnel ports, or OFPP_NONE. */
     const struct simap *bindings;   /* Local port name -> OpenFlow port. */
     const struct simap *physnets;   /* Physical network -> patch port. */
+    const struct simap *ports;      /* Other ports (such as a gateway's
+                                     * uplink), by name. */
 };
 
 /* Who receives a network's broadcasts on this chassis. */
@@ -60,5 +63,8 @@ ofp_port_t flows_port_binding(const struct flow_ctx *,
 const struct nbrec_network *flows_find_network(struct ovsdb_idl *,
                                                const struct uuid *);
 enum encap flows_network_encap(const struct nbrec_network *);
+struct eth_addr flows_router_mac(int64_t vni);
+void flows_put_arp_reply(struct ds *actions, struct eth_addr,
+                         const char *ip);
 
 #endif /* flows.h */

@@ -9,6 +9,7 @@
 #include "openvswitch/hmap.h"
 #include "ovsdb-data.h"
 #include "ovsdb-idl.h"
+#include "simap.h"
 #include "sset.h"
 #include "util.h"
 #include "uuidset.h"
@@ -35,7 +36,9 @@ void
 monitor_register(struct ovsdb_idl *nb, bool conditional)
 {
     static const struct ovsdb_idl_table_class *tables[] = {
-        &nbrec_table_nb_global, &nbrec_table_chassis, &nbrec_table_network,
+        &nbrec_table_nb_global, &nbrec_table_chassis, &nbrec_table_gateway,
+        &nbrec_table_nat, &nbrec_table_static_route,
+        &nbrec_table_firewall_rule, &nbrec_table_network,
         &nbrec_table_port, &nbrec_table_router, &nbrec_table_service,
         &nbrec_table_service_instance, &nbrec_table_chain,
         &nbrec_table_insertion_rule,
@@ -57,7 +60,10 @@ monitor_register(struct ovsdb_idl *nb, bool conditional)
     }
 
     struct ovsdb_idl_condition none = OVSDB_IDL_CONDITION_INIT(&none);
-    for (size_t i = 2; i < ARRAY_SIZE(tables); i++) {
+    /* The global row, chassis and gateways, which are few, arrive whole;
+     * so do a router's NAT rules, static routes and firewall rules, which
+     * only the routers that arrive refer to. */
+    for (size_t i = 6; i < ARRAY_SIZE(tables); i++) {
         ovsdb_idl_set_condition(nb, tables[i], &none);
     }
     ovsdb_idl_condition_destroy(&none);
@@ -66,7 +72,7 @@ monitor_register(struct ovsdb_idl *nb, bool conditional)
 /* Brings the conditions of 'nb' up to date with what this chassis has:
  * the ports that it claimed, the bound ports that it has not claimed yet
  * (by name, in 'unclaimed'), and the networks of its bound ports
- * ('local_nets').  The database server then sends what the new conditions
+ * ('local_nets') and of the ports it reserved numbers for ('reserved').  The database server then sends what the new conditions
  * add, and the next call may widen them further (the routers of newly
  * received networks, and so on).  The work is proportional to those sets
  * and to the number of networks received, not to the number of ports.
@@ -77,7 +83,8 @@ monitor_register(struct ovsdb_idl *nb, bool conditional)
 unsigned int
 monitor_update(struct ovsdb_idl *nb, struct ovsdb_idl_index *by_name,
                const struct nbrec_chassis *chassis,
-               const struct sset *unclaimed, const struct uuidset *local_nets)
+               const struct sset *unclaimed, const struct simap *reserved,
+               const struct uuidset *local_nets)
 {
     struct ovsdb_idl_condition ports = OVSDB_IDL_CONDITION_INIT(&ports);
     struct ovsdb_idl_condition networks = OVSDB_IDL_CONDITION_INIT(&networks);
@@ -93,6 +100,11 @@ monitor_update(struct ovsdb_idl *nb, struct ovsdb_idl_index *by_name,
     SSET_FOR_EACH (name, unclaimed) {
         nbrec_port_add_clause_name(&ports, OVSDB_F_EQ, name);
         add_local_port_network(&nets, binding_find_port(by_name, name));
+    }
+    const struct simap_node *reservation;
+    SIMAP_FOR_EACH (reservation, reserved) {
+        add_local_port_network(&nets, binding_find_port(by_name,
+                                                        reservation->name));
     }
     const struct uuidset_node *n;
     UUIDSET_FOR_EACH (n, local_nets) {
@@ -112,6 +124,23 @@ monitor_update(struct ovsdb_idl *nb, struct ovsdb_idl_index *by_name,
                 add_uuid_clause(&routers, &r->keys[0].uuid);
                 nbrec_network_add_clause_router(&networks, OVSDB_F_EQ,
                                                 &r->keys[0].uuid);
+            }
+        }
+    }
+
+    /* On a gateway chassis, the routers that its gateways serve and their
+     * networks. */
+    const struct nbrec_gateway *gw;
+    NBREC_GATEWAY_FOR_EACH (gw, nb) {
+        if (chassis && gw->chassis == chassis) {
+            nbrec_router_add_clause_gateway(&routers, OVSDB_F_EQ,
+                                            &gw->header_.uuid);
+            const struct nbrec_router *r;
+            NBREC_ROUTER_FOR_EACH (r, nb) {
+                if (r->gateway == gw) {
+                    nbrec_network_add_clause_router(&networks, OVSDB_F_EQ,
+                                                    &r->header_.uuid);
+                }
             }
         }
     }

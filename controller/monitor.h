@@ -15,6 +15,7 @@
 struct nbrec_chassis;
 struct ovsdb_idl;
 struct ovsdb_idl_index;
+struct simap;
 struct sset;
 struct uuidset;
 
@@ -23,6 +24,7 @@ unsigned int monitor_update(struct ovsdb_idl *,
                             struct ovsdb_idl_index *by_name,
                             const struct nbrec_chassis *,
                             const struct sset *unclaimed,
+                            const struct simap *reserved,
                             const struct uuidset *local_nets);
 
 #endif /* monitor.h */

@@ -134,6 +134,52 @@ enum {
     /* Commits the instance that "steer" chose, or the skipped hop, to
      * conntrack. */
     OFTABLE_SI_CHOSEN = 27,
+
+    /* The gateway (docs/gateway.md), on the chassis that a Gateway row
+     * names.  gateway.c builds these tables.  Packets from the uplink come
+     * here from OFTABLE_CLASSIFY. */
+
+    /* Packets from the uplink: ARP from the external subnet teaches
+     * OFTABLE_GW_NEIGHBOR the sender's MAC; on to OFTABLE_GW_INBOUND. */
+    OFTABLE_GW_UPLINK = 30,
+
+    /* Answers ARP for the routers' external addresses; hands ARP and IP
+     * for the management address to the kernel (the LOCAL port); sends IP
+     * packets to a router's external MAC through conntrack in the router's
+     * zone, on to OFTABLE_GW_IN_STATE.  Anything else is dropped. */
+    OFTABLE_GW_INBOUND = 31,
+
+    /* Conntrack's verdict on an inbound packet: replies and established
+     * connections go on to OFTABLE_GW_IN_ROUTE; new connections that a
+     * firewall rule allows go on to OFTABLE_GW_DNAT, others are dropped. */
+    OFTABLE_GW_IN_STATE = 32,
+
+    /* Commits a new inbound connection, translating its destination if a
+     * DNAT rule says so. */
+    OFTABLE_GW_DNAT = 33,
+
+    /* Routes an inbound packet into the router's network that holds its
+     * destination, on to OFTABLE_NEXTHOP. */
+    OFTABLE_GW_IN_ROUTE = 34,
+
+    /* Conntrack's verdict on an outbound packet (one that a tenant sent to
+     * its router MAC for an external destination): established connections
+     * go on to OFTABLE_GW_ROUTE; new connections that no firewall rule
+     * denies go on to OFTABLE_GW_SNAT. */
+    OFTABLE_GW_OUT_STATE = 35,
+
+    /* Commits a new outbound connection, translating its source if a SNAT
+     * rule says so. */
+    OFTABLE_GW_SNAT = 36,
+
+    /* Routes an outbound packet: the next hop's IP into MFF_GW_NEXTHOP, the
+     * router's external MAC as source. */
+    OFTABLE_GW_ROUTE = 37,
+
+    /* The next hop's MAC, learned from its ARP packets, and out of the
+     * uplink; an unknown next hop makes the controller send an ARP
+     * request. */
+    OFTABLE_GW_NEIGHBOR = 38,
 };
 
 /* Registers.
@@ -159,6 +205,11 @@ enum {
  *   reg13[0..15]      the ID of the rule that decided the connection.
  *   reg13[16..31]     the instance to send to, as the controller numbers
  *                     instances on this chassis (0: none).
+ *
+ * Gateway:
+ *
+ *   reg14[0..15]      the conntrack zone of the packet's tenant router.
+ *   reg15             the IPv4 address of an outbound packet's next hop.
  */
 #define MFF_FLAGS "reg10"
 #define FLAG_FROM_REMOTE "0x1/0x1"      /* Match on MFF_FLAGS. */
@@ -174,6 +225,8 @@ enum {
 #define MFF_SI_PIN "NXM_NX_REG12[16..23]"
 #define MFF_SI_RULE "NXM_NX_REG13[0..15]"
 #define MFF_SI_INSTANCE "NXM_NX_REG13[16..31]"
+#define MFF_GW_ZONE "NXM_NX_REG14[0..15]"
+#define MFF_GW_NEXTHOP "NXM_NX_REG15[]"
 
 /* Conntrack state of a connection of a local port of a tenant with
  * insertion rules (in the port's zone):

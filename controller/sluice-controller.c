@@ -61,6 +61,8 @@ struct controller {
     bool monitoring_complete;           /* First full view received. */
     unsigned int expected_cond_seqno;   /* When the conditions are met. */
     unsigned int ovs_seqno;             /* Local database last read. */
+    struct uuid chassis_uuid;           /* The chassis row last seen, or
+                                         * zeros. */
 
     /* A central controller. */
     struct pvconn *listener;            /* NULL for a chassis' own. */
@@ -225,12 +227,17 @@ run_chassis(struct controller *c)
 
     uint64_t of_seqno;
     const struct simap *of_ports = ofctrl_get_ports(sw->ofctrl, &of_seqno);
-    if (ovsdb_idl_get_seqno(ovs) != c->ovs_seqno
-        || of_seqno != sw->source_seqno) {
+    struct uuid chassis_uuid = chassis ? chassis->header_.uuid : UUID_ZERO;
+    bool all = (ovsdb_idl_get_seqno(ovs) != c->ovs_seqno
+                || of_seqno != sw->source_seqno
+                || !uuid_equals(&chassis_uuid, &c->chassis_uuid));
+    if (all) {
         c->ovs_seqno = ovsdb_idl_get_seqno(ovs);
         sw->source_seqno = of_seqno;
+        c->chassis_uuid = chassis_uuid;
         chassis_ovs_ports(ovs, &c->cfg, of_ports, &sw->ports);
     }
+    chassis_reserve_ports(&sw->ports, nb, c->port_by_name, chassis, all);
     switch_ctx_run_si(sw, nb, ovs);
     switch_ctx_run(sw);
 
@@ -242,6 +249,7 @@ run_chassis(struct controller *c)
         flow_engine_local_nets(&sw->engine, &local_nets);
         c->expected_cond_seqno = monitor_update(nb, c->port_by_name, chassis,
                                                 &sw->acks.unclaimed,
+                                                &sw->ports.reserved,
                                                 &local_nets);
         uuidset_destroy(&local_nets);
     }

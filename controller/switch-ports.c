@@ -23,6 +23,7 @@ switch_ports_init(struct switch_ports *sp)
     sp->chassis = NULL;
     simap_init(&sp->physnets);
     simap_init(&sp->bindings);
+    simap_init(&sp->reserved);
     simap_init(&sp->ports);
     sp->underlay_mtu = 1500;
     switch_ports_clear(sp);
@@ -34,10 +35,12 @@ switch_ports_destroy(struct switch_ports *sp)
     free(sp->chassis);
     simap_destroy(&sp->physnets);
     simap_destroy(&sp->bindings);
+    simap_destroy(&sp->reserved);
     simap_destroy(&sp->ports);
 }
 
-/* Forgets every port, but not the chassis, to be filled in again. */
+/* Forgets every port, but not the chassis or the reserved numbers, to be
+ * filled in again. */
 void
 switch_ports_clear(struct switch_ports *sp)
 {

@@ -22,7 +22,14 @@ struct switch_ports {
     char *chassis;              /* Chassis name, NULL if not known yet. */
     ofp_port_t tunnel_ports[N_ENCAPS];  /* OFPP_NONE if missing. */
     struct simap physnets;      /* Physical network -> patch port. */
-    struct simap bindings;      /* Northbound port name -> OpenFlow port. */
+    struct simap bindings;      /* Northbound port name -> OpenFlow port,
+                                 * for the interfaces bound to northbound
+                                 * ports and for the 'reserved' numbers. */
+    struct simap reserved;      /* Northbound port name -> the OpenFlow
+                                 * port number reserved for it, for ports of
+                                 * this chassis that no interface binds yet
+                                 * (chassis_reserve_ports()).  Kept across
+                                 * switch_ports_clear(). */
     struct simap ports;         /* Every port that is not a binding, by its
                                  * name: tunnel, patch, service instance
                                  * ports, and so on. */

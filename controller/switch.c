@@ -5,6 +5,7 @@
 #include "controller/switch.h"
 #include <stdlib.h>
 #include "byte-order.h"
+#include "controller/gateway.h"
 #include "controller/ofctrl.h"
 #include "controller/pipeline.h"
 #include "controller/si-flows.h"
@@ -14,6 +15,7 @@
 #include "lib/sluice-nb-idl.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/ofp-port.h"
+#include "openvswitch/token-bucket.h"
 #include "openvswitch/vlog.h"
 #include "simap.h"
 #include "util.h"
@@ -95,7 +97,7 @@ switch_ctx_run(struct switch_ctx *sw)
     update_native(sw);
     flow_engine_run(&sw->engine, &sw->ports, sw->force_recompute);
     binding_update(&sw->acks, ls->nb, sw->engine.flows_state.port_by_name,
-                   &ls->bindings, &ls->changed, &ls->gone,
+                   &ls->bindings, &ls->reserved, &ls->changed, &ls->gone,
                    sw->force_recompute || ls->identity_changed, ls->chassis);
     sw->force_recompute = false;
 }
@@ -189,8 +191,10 @@ switch_ctx_wait(struct switch_ctx *sw)
 }
 
 /* Handles a packet that a flow sent to the controller: a probe back from a
- * port pair, or a packet too big for its instance's encapsulation, which
- * gets an ICMP error back through the pipeline. */
+ * port pair, a packet too big for its instance's encapsulation, which
+ * gets an ICMP error back through the pipeline, or a packet that a gateway
+ * routes to a next hop whose MAC it has not learned, which makes the
+ * controller send an ARP request for it out of the uplink. */
 static void
 handle_packet_in(struct switch_ctx *sw, const struct ofctrl_packet_in *pin)
 {
@@ -223,6 +227,21 @@ handle_packet_in(struct switch_ctx *sw, const struct ofctrl_packet_in *pin)
             free(actions);
         }
         ofpbuf_uninit(&reply);
+    } else if (ud[0] == GW_USERDATA_ARP) {
+        /* At most 10 requests a second, however many packets wait. */
+        static struct token_bucket arp_tb = TOKEN_BUCKET_INIT(1, 1000);
+        struct ofpbuf request;
+        ofpbuf_init(&request, 0);
+        if (token_bucket_withdraw(&arp_tb, 100)
+            && gateway_arp_request(pin->packet.data, pin->packet.size,
+                                   htonl(pin->metadata.flow.regs[15]),
+                                   &request)) {
+            char *actions = xasprintf("output:%"PRIu16, arg);
+            ofctrl_packet_out(sw->ofctrl, request.data, request.size,
+                              OFPP_CONTROLLER, actions);
+            free(actions);
+        }
+        ofpbuf_uninit(&request);
     }
 }
 

@@ -33,7 +33,8 @@ TESTSUITE_AT = \
 	tests/sluice-nbdb.at \
 	tests/sluice-controller.at \
 	tests/sluice-cni.at \
-	tests/sluice-si.at
+	tests/sluice-si.at \
+	tests/sluice-gateway.at
 SYSTEM_TESTSUITE_AT = \
 	tests/system-testsuite.at \
 	tests/sluice-macros.at \
@@ -43,6 +44,7 @@ SYSTEM_TESTSUITE_AT = \
 	tests/system-cni.at \
 	tests/system-ext.at \
 	tests/system-si.at \
+	tests/system-gateway.at \
 	tests/system-demo.at
 OVS_MACROS_AT = \
 	$(OVS_SRCDIR)/tests/ovs-macros.at \
@@ -95,10 +97,24 @@ clean-testsuites:
 
 # Benchmarks, as root: they print figures and never pass or fail.  They
 # compare with OVN, whose packages the target installs if they are missing.
-# BENCHFLAGS passes options to the attach benchmark (bench-cni.py), e.g.
-# BENCHFLAGS='--samples=10', SCALEFLAGS to the convergence benchmark
-# (bench-scale.py), e.g. SCALEFLAGS='--ports=1000 --chassis=10'.
-BENCH_PACKAGES = ovn-central ovn-host iperf3
+# "make bench" runs them all, each writing its figures as JSON into
+# $(BENCH_RESULTS), then writes the report (tests/bench-report.py:
+# report.md and PNG plots) into $(BENCH_REPORT) and prints its path.  Each
+# benchmark is also a target of its own, whose options come from a
+# variable:
+#   bench-cni      BENCHFLAGS, e.g. '--samples=10 --counts=0,100'
+#   bench-scale    SCALEFLAGS, e.g. '--ports=1000 --chassis=10'
+#   bench-service  BENCH_SERVICE_FLAGS, e.g. '--runs=1 --connections=100'
+#   bench-actions  BENCH_ACTIONS_FLAGS, e.g. '--connections=50 --seconds=2'
+#   bench-gateway  BENCH_GATEWAY_FLAGS, e.g. '--runs=3'
+# The benchmarks run one after the other, even with -j, since each needs
+# the whole machine.  To add a benchmark: a target bench-NAME that writes
+# $(BENCH_RESULTS)/NAME.json (a dict of named figures) and its name in
+# BENCHMARKS; the report shows its figures in a section of its own.
+BENCH_PACKAGES = ovn-central ovn-host iperf3 python3-matplotlib
+BENCH_REPORT = $(abs_builddir)/bench-report
+BENCH_RESULTS = $(BENCH_REPORT)/results
+BENCHMARKS = bench-cni bench-scale bench-service bench-actions bench-gateway
 bench: all
 	@missing=; \
 	for p in $(BENCH_PACKAGES); do \
@@ -109,22 +125,50 @@ bench: all
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive \
 	    apt-get install -y -q --no-install-recommends $$missing; \
 	fi
-	$(PYTHON3) $(srcdir)/tests/bench-cni.py $(abs_builddir) $(BENCHFLAGS)
-	$(PYTHON3) $(srcdir)/tests/bench-scale.py $(abs_builddir) \
-	  $(SCALEFLAGS)
-	$(MAKE) $(AM_MAKEFLAGS) bench-service bench-actions
+	rm -rf $(BENCH_REPORT)
+	for b in $(BENCHMARKS); do $(MAKE) $(AM_MAKEFLAGS) $$b || exit 1; done
+	$(MAKE) $(AM_MAKEFLAGS) bench-report
 .PHONY: bench
 
-# Service insertion: throughput through a null service, failover time and
-# datapath flows (see docs/benchmarks.md).  BENCH_SERVICE_FLAGS passes
-# options, e.g. BENCH_SERVICE_FLAGS='--runs=5 --remote'.
+# The report of the results that are in $(BENCH_RESULTS).
+bench-report:
+	$(PYTHON3) $(srcdir)/tests/bench-report.py $(BENCH_RESULTS) \
+	  $(BENCH_REPORT)
+.PHONY: bench-report
+
+# Container attach latency (see docs/benchmarks.md).
+bench-cni: all
+	$(MKDIR_P) $(BENCH_RESULTS)
+	$(PYTHON3) $(srcdir)/tests/bench-cni.py $(abs_builddir) \
+	  --json=$(BENCH_RESULTS)/cni.json $(BENCHFLAGS)
+.PHONY: bench-cni
+
+# Convergence at scale.
+bench-scale: all
+	$(MKDIR_P) $(BENCH_RESULTS)
+	$(PYTHON3) $(srcdir)/tests/bench-scale.py $(abs_builddir) \
+	  --json=$(BENCH_RESULTS)/scale.json $(SCALEFLAGS)
+.PHONY: bench-scale
+
+# Throughput (direct, through a null service, over a bare veth pair, and
+# OVN's), failover time and datapath flows.
 bench-service: all
+	$(MKDIR_P) $(BENCH_RESULTS)
 	$(PYTHON3) $(srcdir)/tests/bench-service.py $(abs_builddir) \
-	  $(BENCH_SERVICE_FLAGS)
+	  --json=$(BENCH_RESULTS)/service.json $(BENCH_SERVICE_FLAGS)
 .PHONY: bench-service
 
-# Service insertion, native actions against standard OpenFlow, as root.
+# The gateway: throughput plain and with SNAT and firewall, new connections
+# per second, upcalls and datapath flows, first-packet latency.
+bench-gateway: all
+	$(MKDIR_P) $(BENCH_RESULTS)
+	$(PYTHON3) $(srcdir)/tests/bench-gateway.py $(abs_builddir) \
+	  --json=$(BENCH_RESULTS)/gateway.json $(BENCH_GATEWAY_FLAGS)
+.PHONY: bench-gateway
+
+# Service insertion, native actions against standard OpenFlow.
 bench-actions: all
+	$(MKDIR_P) $(BENCH_RESULTS)
 	$(PYTHON3) $(srcdir)/tests/bench-actions.py $(abs_builddir) \
-	  $(BENCH_ACTIONS_FLAGS)
+	  --json=$(BENCH_RESULTS)/actions.json $(BENCH_ACTIONS_FLAGS)
 .PHONY: bench-actions

@@ -20,7 +20,11 @@
 #   failover: the gap in a 100 Hz ping through a chain of two instances
 #   when the instance that carries it loses its underlay (health probes).
 #
+# With --json=FILE, it also writes the figures to FILE for
+# tests/bench-report.py: {FIGURE: {"stock": VALUE, "native": VALUE}}.
+#
 # usage: bench-actions.py BUILDDIR [--connections=N] [--seconds=S]
+#                         [--json=FILE]
 
 import argparse
 import os
@@ -180,6 +184,7 @@ def main():
     parser.add_argument('builddir')
     parser.add_argument('--connections', type=int, default=200)
     parser.add_argument('--seconds', type=int, default=10)
+    benchlib.add_json_option(parser)
     args = parser.parse_args()
     if os.getuid():
         print('bench-actions: needs root (network namespaces)')
@@ -274,6 +279,21 @@ def main():
     print('%-50s %14s %14s' % ('failover: longest ping gap, ms',
                                *('%.0f' % res[m]['failover']
                                  for m in modes)))
+
+    figures = {}
+    for key in ('base', '1 rule, 1 instance', '1 rule, 4 instances',
+                '5 rules, 4 instances'):
+        for i, what in enumerate(('flows', 'groups')):
+            figures['OpenFlow %s on hv1: %s' % (what, key)] = {
+                m: res[m][key][i] for m in modes}
+    figures['datapath flows, %d TCP connections' % args.connections] = {
+        m: res[m]['dp'] for m in modes}
+    figures['iperf3 through one appliance, Mbit/s'] = {
+        m: round(res[m]['iperf']) for m in modes}
+    figures['iperf3 direct (no rule), Mbit/s'] = round(direct)
+    figures['failover: longest ping gap, ms'] = {
+        m: round(res[m]['failover']) for m in modes}
+    benchlib.write_json(args.json, figures, args)
 
 
 if __name__ == '__main__':

@@ -17,6 +17,12 @@
 #               controller's "port ... is up" (its flows are acknowledged
 #               by a barrier); for OVN, to ovn-controller's "Setting lport
 #               ... ovn-installed";
+#   northbound  as an orchestrator without CNI would attach a container
+#               whose veth exists already: "sluice-ctl port-add" with the
+#               chassis, the wait for the OpenFlow port number that the
+#               controller reserves with the port's flows, "ovs-vsctl
+#               add-port" with that ofport_request, until the port is up,
+#               and until the cross-host ping; like OVN's method below;
 #   floor       a bare "ovs-vsctl add-port" of a veth into hv1's br-int;
 #   OVN         on host hv3 with OVN 23.03 (Debian's ovn-central and
 #               ovn-host) and N ports: "ovn-nbctl lsp-add", "ovs-vsctl
@@ -24,7 +30,11 @@
 #               ovn-installed, as /work/shared/reference/ovn-baseline.md
 #               describes.
 #
+# With --json=FILE, it also writes the samples to FILE for
+# tests/bench-report.py.
+#
 # usage: bench-cni.py BUILDDIR [--samples=K] [--counts=0,100,1000]
+#                     [--no-ovn] [--json=FILE]
 
 import argparse
 import concurrent.futures
@@ -39,13 +49,7 @@ import tempfile
 import time
 
 import benchlib
-from benchlib import run
-
-
-def percentile(values, p):
-    """Nearest-rank percentile."""
-    v = sorted(values)
-    return v[max(0, min(len(v) - 1, -(-len(v) * p // 100) - 1))]
+from benchlib import percentile, run
 
 
 def log_times(path, offset, regex):
@@ -73,14 +77,10 @@ def log_size(path):
 class Bench(benchlib.Sandbox):
     def __init__(self, builddir, workdir):
         super().__init__(builddir, workdir)
-        self.pids = []
         self.n_containers = 0
         self.n_ovn_ports = 0
 
     # Setup and teardown.
-
-    def host_db(self, host):
-        return 'unix:%s/sandbox/%s/db.sock' % (self.dir, host)
 
     def setup(self):
         run('sluice-nbdb', '--dir=%s/nb' % self.dir, 'start')
@@ -106,12 +106,7 @@ class Bench(benchlib.Sandbox):
         self.target = self.add('hv2', 'target')[1]
 
     def teardown(self):
-        for pidfile in self.pids:
-            try:
-                with open(pidfile) as f:
-                    os.kill(int(f.read()), 15)
-            except (OSError, ValueError):
-                pass
+        self.kill_pids()
         subprocess.call(['sluice-sandbox', 'teardown'])
 
     # sluice-cni.
@@ -154,7 +149,9 @@ class Bench(benchlib.Sandbox):
         added = log_times(self.log(host, 'ovs-vswitchd'), offsets[0],
                           r'added interface (?P<name>\S+) on port')
         up = log_times(self.log(host, offsets[2]), offsets[1], up_regex)
-        return [(up[port] - added[iface]) * 1000 for iface, port in pairs]
+        # The logs have millisecond timestamps.
+        return [round((up[port] - added[iface]) * 1000)
+                for iface, port in pairs]
 
     def log_offsets(self, host, controller):
         return (log_size(self.log(host, 'ovs-vswitchd')),
@@ -188,6 +185,51 @@ class Bench(benchlib.Sandbox):
                                r'port (?P<name>\S+) is up')
         return add_ms, ping_ms, share_ms
 
+    def measure_nb(self, k):
+        """Returns lists of K latencies from "sluice-ctl port-add" to the
+        port up, with a veth made beforehand (as OVN's are), and to a ping
+        to the container on hv2, in ms."""
+        ns = self.sandbox('netns', 'hv1')
+        db = '--db=' + self.host_db('hv1')
+        up_ms, ping_ms = [], []
+        for i in range(k):
+            port, veth = 'nb%d' % i, 'nbv%d' % i
+            ip, mac = '10.0.250.%d' % (i + 2), '0a:58:0a:00:fa:%02x' % (i + 2)
+            ctr = self.sandbox('container-ns', 'hv1', 'n%d.%d'
+                               % (self.n_containers, i))
+            run('ip', '-n', ns, 'link', 'add', veth, 'type', 'veth', 'peer',
+                'name', 'eth0', 'netns', os.path.basename(ctr))
+            run('ip', '-n', ns, 'link', 'set', veth, 'addrgenmode', 'none')
+            run('ip', '-n', ns, 'link', 'set', veth, 'up')
+            for cmd in (('link', 'set', 'eth0', 'address', mac, 'mtu',
+                         '1450', 'up'),
+                        ('addr', 'add', ip + '/16', 'dev', 'eth0'),
+                        ('route', 'add', 'default', 'via', '10.0.0.1')):
+                run('ip', '-n', os.path.basename(ctr), *cmd)
+            time.sleep(0.3)
+            t0 = time.monotonic()
+            run('sluice-ctl', 'port-add', port, 'acme/web', 'chassis=hv1',
+                'ips=' + ip, 'mac=' + mac)
+            run('sluice-ctl', '--timeout=30', 'wait-until', 'Port', port,
+                'ofport!=[]')
+            ofport = run('sluice-ctl', 'get', 'Port', port, 'ofport').strip()
+            run('ovs-vsctl', db, 'add-port', 'br-int', veth, '--', 'set',
+                'Interface', veth, 'external_ids:sluice-port=' + port,
+                'ofport_request=' + ofport)
+            run('sluice-ctl', '--timeout=30', 'wait-until', 'Port', port,
+                'up=true')
+            t1 = time.monotonic()
+            subprocess.run(['nsenter', '--net=' + ctr, 'ping', '-q', '-c',
+                            '1', '-w', '5', '-i', '0.002', self.target],
+                           check=True, stdout=subprocess.DEVNULL)
+            t2 = time.monotonic()
+            up_ms.append((t1 - t0) * 1000)
+            ping_ms.append((t2 - t0) * 1000)
+            run('ovs-vsctl', db, 'del-port', 'br-int', veth)
+            run('sluice-ctl', 'port-del', port)
+            run('ip', '-n', ns, 'link', 'del', veth)
+        return up_ms, ping_ms
+
     def measure_floor(self, k):
         """Returns a list of K durations of "ovs-vsctl add-port" of a veth
         into hv1's br-int, in ms."""
@@ -208,50 +250,9 @@ class Bench(benchlib.Sandbox):
     # OVN 23.03.
 
     def setup_ovn(self, start_controller=True):
-        d = os.path.join(self.dir, 'ovn')
-        os.makedirs(d)
-        self.ovn_nb = '--db=unix:%s/nb.sock' % d
-        for db in ('nb', 'sb'):
-            run('ovsdb-tool', 'create', '%s/%s.db' % (d, db),
-                '/usr/share/ovn/ovn-%s.ovsschema' % db)
-            run('ovsdb-server', '--detach', '--no-chdir',
-                '--pidfile=%s/%s.pid' % (d, db),
-                '--log-file=%s/%s.log' % (d, db),
-                '--unixctl=%s/%s.ctl' % (d, db),
-                '--remote=punix:%s/%s.sock' % (d, db), '%s/%s.db' % (d, db))
-            self.pids.append('%s/%s.pid' % (d, db))
-        run('ovn-northd', '--detach', '--no-chdir',
-            '--pidfile=%s/northd.pid' % d, '--log-file=%s/northd.log' % d,
-            '--unixctl=%s/northd.ctl' % d,
-            '--ovnnb-db=unix:%s/nb.sock' % d,
-            '--ovnsb-db=unix:%s/sb.sock' % d)
-        self.pids.append('%s/northd.pid' % d)
-        run('ovn-nbctl', self.ovn_nb, 'ls-add', 'sw0')
-
-        self.sandbox('host-add', 'hv3', '172.31.0.3/24')
-        run('ovs-vsctl', '--db=' + self.host_db('hv3'), 'set',
-            'open_vswitch', '.', 'external_ids:ovn-remote=unix:%s/sb.sock' % d,
-            'external_ids:ovn-encap-type=geneve',
-            'external_ids:ovn-encap-ip=172.31.0.3',
-            'external_ids:ovn-bridge-datapath-type=netdev')
-        if start_controller:
-            self.start_ovn_controller()
-        else:
-            run('ovs-vsctl', '--db=' + self.host_db('hv3'), 'add-br',
-                'br-int', '--', 'set', 'Bridge', 'br-int',
-                'datapath_type=netdev', 'fail_mode=secure')
-
-    def start_ovn_controller(self):
-        hd = os.path.join(self.dir, 'sandbox', 'hv3')
-        self.sandbox('run', 'hv3', 'env', 'OVN_RUNDIR=' + hd, 'ovn-controller',
-                     '--detach', '--no-chdir',
-                     '--pidfile=%s/ovn-controller.pid' % hd,
-                     '--log-file=%s/ovn-controller.log' % hd,
-                     self.host_db('hv3'))
-        self.pids.append('%s/ovn-controller.pid' % hd)
-        self.wait_for(lambda: subprocess.call(
-            ['ovs-vsctl', '--db=' + self.host_db('hv3'), 'br-exists',
-             'br-int']) == 0)
+        """OVN's central services, and host hv3 as its chassis."""
+        self.ovn_central()
+        self.ovn_host('hv3', '172.31.0.3/24', start_controller)
 
     def ovn_port(self, i):
         return ('lsp%d' % i, 'p%d' % i,
@@ -321,6 +322,7 @@ def main():
     parser.add_argument('--samples', type=int, default=30)
     parser.add_argument('--counts', default='0,100,1000')
     parser.add_argument('--no-ovn', action='store_true')
+    benchlib.add_json_option(parser)
     args = parser.parse_args()
     counts = [int(c) for c in args.counts.split(',')]
     if os.getuid():
@@ -339,19 +341,25 @@ def main():
             bench.populate(n)
             first = len(rows)
             add_ms, ping_ms, share_ms = bench.measure_cni(args.samples)
+            nb_ms, nb_ping_ms = bench.measure_nb(args.samples)
             floor_ms = bench.measure_floor(args.samples)
-            rows.append((n, 'sluice-cni ADD (port up)', add_ms))
-            rows.append((n, 'sluice-cni ADD -> cross-host ping', ping_ms))
-            rows.append((n, 'sluice-controller share', share_ms))
-            rows.append((n, 'floor: ovs-vsctl add-port', floor_ms))
+            rows.append((n, 'add', 'sluice-cni ADD (port up)', add_ms))
+            rows.append((n, 'ping', 'sluice-cni ADD -> cross-host ping',
+                         ping_ms))
+            rows.append((n, 'share', 'sluice-controller share', share_ms))
+            rows.append((n, 'nb', 'port-add+add-port -> up', nb_ms))
+            rows.append((n, 'nb_ping', 'port-add+add-port -> ping',
+                         nb_ping_ms))
+            rows.append((n, 'floor', 'floor: ovs-vsctl add-port', floor_ms))
             if ovn:
                 bench.populate_ovn(n)
                 ovn_ms, ovn_share_ms = bench.measure_ovn(args.samples)
-                rows.append((n, 'OVN lsp-add+add-port -> ovn-installed',
-                             ovn_ms))
-                rows.append((n, 'ovn-controller share', ovn_share_ms))
+                rows.append((n, 'ovn', 'OVN lsp-add+add-port -> '
+                             'ovn-installed', ovn_ms))
+                rows.append((n, 'ovn_share', 'ovn-controller share',
+                             ovn_share_ms))
             for row in rows[first:]:
-                print('%5d  %-40s %s' % (row[0], row[1], summary(row[2])),
+                print('%5d  %-40s %s' % (row[0], row[2], summary(row[3])),
                       flush=True)
     finally:
         bench.teardown()
@@ -360,8 +368,14 @@ def main():
     print('\nContainer attach latency, ms (%d samples each, nearest-rank '
           'percentiles)' % args.samples)
     print('%5s  %-40s %7s %7s %7s' % ('N', 'what', 'p50', 'p99', 'max'))
-    for n, what, values in rows:
+    for n, _, what, values in rows:
         print('%5d  %-40s %s' % (n, what, summary(values)))
+
+    # Raw samples, in ms: {"samples": {N: {"add": [...], ...}}}.
+    samples = {}
+    for n, key, _, values in rows:
+        samples.setdefault(str(n), {})[key] = values
+    benchlib.write_json(args.json, {'samples': samples}, args)
 
 
 if __name__ == '__main__':

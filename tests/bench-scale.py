@@ -16,7 +16,11 @@
 # logical switch, fake chassis made with "ovn-sbctl chassis-add" and
 # "lsp-bind", ovn-northd done before ovn-controller starts.
 #
+# With --json=FILE, it also writes the figures to FILE for
+# tests/bench-report.py.
+#
 # usage: bench-scale.py BUILDDIR [--ports=N] [--chassis=N] [--no-ovn]
+#                       [--json=FILE]
 
 import argparse
 import importlib.util
@@ -26,6 +30,7 @@ import shutil
 import tempfile
 import time
 
+import benchlib
 from benchlib import run
 
 spec = importlib.util.spec_from_file_location(
@@ -202,7 +207,7 @@ class Scale(bench_cni.Bench):
                       'find', 'Interface', 'external_ids:ovn-installed=true')
             return out.count('ovn-installed=true') == self.n_local
         return self.converge(
-            'hv3', self.start_ovn_controller,
+            'hv3', lambda: self.start_ovn_controller('hv3'),
             '%s/sandbox/hv3/ovn-controller.pid' % self.dir, all_up)
 
 
@@ -212,6 +217,7 @@ def main():
     parser.add_argument('--ports', type=int, default=10000)
     parser.add_argument('--chassis', type=int, default=100)
     parser.add_argument('--no-ovn', action='store_true')
+    benchlib.add_json_option(parser)
     args = parser.parse_args()
     if os.getuid():
         print('bench-scale: needs root (network namespaces)')
@@ -237,6 +243,12 @@ def main():
                                          'CPU s', 'RSS MB', 'peak MB'))
     for row in rows:
         print('%-18s %8.2f %8d %8.2f %8.1f %8.1f' % row)
+
+    keys = ('seconds', 'flows', 'cpu_s', 'rss_mb', 'peak_mb')
+    benchlib.write_json(args.json, {
+        'ports': args.ports, 'chassis': args.chassis,
+        'controllers': {row[0]: dict(zip(keys, row[1:])) for row in rows}},
+        args)
 
 
 if __name__ == '__main__':

@@ -2,8 +2,9 @@
 # Copyright (c) 2026 The Sluice Authors.
 # Licensed under the Apache License, Version 2.0 (see LICENSE).
 #
-# Benchmark of service insertion (make bench-service).  It prints figures
-# and never passes or fails.
+# Benchmark of service insertion and of the data path against its limit
+# and OVN 23.03 (make bench-service).  It prints figures and never passes
+# or fails.
 #
 # On sandbox hosts (utilities/sluice-sandbox: namespaces, the userspace
 # datapath, real veths), container c1 on hv1 talks to c2 on hv2 over
@@ -13,7 +14,14 @@
 #
 #   throughput   iperf3 c1 -> c2, direct (port 5201, not steered) and
 #                through the null service (port 5202), back to back in
-#                each run, and the median of the runs' ratios;
+#                each run, and the median of the runs' ratios; in the same
+#                runs, the limit: iperf3 over a bare veth pair between two
+#                namespaces (MTU 1450, TX checksum offload off, like the
+#                containers' veths); and OVN 23.03: iperf3 between
+#                containers o1 and o2 of one logical switch on hosts ovn1
+#                and ovn2 (sandbox hosts with ovn-controller, Geneve,
+#                container MTU 1442 since OVN's Geneve option takes 8
+#                bytes more), unless --no-ovn;
 #   failover     with two instances, a ping every 10 ms crosses one, which
 #                then fails: its links go down (a killed container:
 #                OVS sees the port down and fails over in the data path),
@@ -22,9 +30,16 @@
 #                the time is the pings lost times 10 ms;
 #   flows        datapath flows (ovs-appctl dpctl/dump-flows) on hv1 and
 #                hv2 while 1,000 concurrent TCP connections c1 -> c2 each
-#                send a few bytes, direct and through the service.
+#                send a few bytes, direct and through the service; the same
+#                on ovn1 and ovn2 for o1 -> o2.
 #
-# usage: bench-service.py BUILDDIR [--seconds=S] [--runs=K] [--remote]
+# OVN has no service insertion of this kind, so it has no figures through
+# a service or for failover.  With --json=FILE, it also writes the figures
+# to FILE for tests/bench-report.py.
+#
+# usage: bench-service.py BUILDDIR [--seconds=S] [--runs=K]
+#                         [--connections=N] [--remote] [--no-ovn]
+#                         [--json=FILE]
 
 import argparse
 import json
@@ -71,6 +86,14 @@ for _ in range(int(sys.argv[4])):
         s.send(b"x")
     time.sleep(1)
 '''
+
+
+# The paths that the benchmark measures: client, server, server's address
+# and port.
+PATHS = {'limit': ('l1', 'l2', '192.168.99.2', 5201),
+         'direct': ('c1', 'c2', '10.0.0.3', 5201),
+         'service': ('c1', 'c2', '10.0.0.3', 5202),
+         'ovn': ('o1', 'o2', '10.1.0.3', 5201)}
 
 
 class Bench(benchlib.Sandbox):
@@ -130,7 +153,44 @@ class Bench(benchlib.Sandbox):
         self.health('n1', 'up', 'hv3' if remote else 'hv1')
         run('sluice-ctl', '--wait=hv', '--timeout=10', 'sync')
 
+    def setup_limit(self):
+        """Namespaces l1 (192.168.99.1) and l2 (192.168.99.2) joined by a
+        bare veth pair."""
+        ns = [self.sandbox('container-ns', 'fabric', name).split('/')[-1]
+              for name in ('l1', 'l2')]
+        run('ip', 'link', 'add', 'eth0', 'netns', ns[0], 'mtu', '1450',
+            'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns[1],
+            'mtu', '1450')
+        for i, name in enumerate(ns):
+            run('ip', 'netns', 'exec', name, 'ethtool', '-K', 'eth0', 'tx',
+                'off')
+            run('ip', '-n', name, 'addr', 'add', '192.168.99.%d/24' % (i + 1),
+                'dev', 'eth0')
+            run('ip', '-n', name, 'link', 'set', 'eth0', 'up')
+
+    def setup_ovn(self):
+        """OVN hosts ovn1 and ovn2, with containers o1 (10.1.0.2) and o2
+        (10.1.0.3) on logical switch sw0."""
+        self.ovn_central()
+        for i, (host, ctr) in enumerate((('ovn1', 'o1'), ('ovn2', 'o2'))):
+            self.ovn_host(host, '172.31.0.%d/24' % (11 + i))
+            mac = '0a:00:00:01:00:%02x' % (i + 2)
+            ip = '10.1.0.%d' % (i + 2)
+            self.sandbox('container-add', host, ctr, ip + '/16',
+                         '--mac=' + mac, '--mtu=1442')
+            run('ovn-nbctl', self.ovn_nb, 'lsp-add', 'sw0', ctr, '--',
+                'lsp-set-addresses', ctr, '%s %s' % (mac, ip))
+            db = '--db=' + self.host_db(host)
+            run('ovs-vsctl', db, 'add-port', 'br-int', ctr, '--', 'set',
+                'Interface', ctr, 'external_ids:iface-id=' + ctr)
+            run('ovs-vsctl', db, '--timeout=30', 'wait-until', 'Interface',
+                ctr, 'external_ids:ovn-installed=true')
+        self.wait_for(lambda: subprocess.call(
+            ['sluice-sandbox', 'run', 'o1', 'ping', '-q', '-c', '1', '-W',
+             '1', '10.1.0.3'], stdout=subprocess.DEVNULL) == 0)
+
     def teardown(self):
+        self.kill_pids()
         for p in self.procs:
             if p.poll() is None:
                 p.kill()
@@ -144,24 +204,31 @@ class Bench(benchlib.Sandbox):
 
     # Throughput.
 
-    def iperf(self, port, seconds):
-        out = self.ns('c1', 'iperf3', '-J', '-c', '10.0.0.3', '-p',
+    def iperf(self, path, seconds):
+        """Returns the throughput of 'path' (a key of PATHS) in Gbit/s."""
+        client, _, address, port = PATHS[path]
+        out = self.ns(client, 'iperf3', '-J', '-c', address, '-p',
                       str(port), '-t', str(seconds))
-        return json.loads(out)['end']['sum_received']['bits_per_second']
+        return json.loads(out)['end']['sum_received']['bits_per_second'] / 1e9
 
-    def measure_throughput(self, seconds, runs):
-        servers = [self.background('c2', 'iperf3', '-s', '-B', '10.0.0.3',
-                                   '-p', str(port))
-                   for port in (5201, 5202)]
-        self.wait_for(lambda: ':5202 ' in self.ns('c2', 'ss', '-ltn'))
-        direct, service = [], []
+    def measure_throughput(self, paths, seconds, runs):
+        """Returns {path: [Gbit/s of each run]} for 'paths', measured one
+        after the other in each run."""
+        servers = []
+        for path in paths:
+            _, server, address, port = PATHS[path]
+            servers.append(self.background(server, 'iperf3', '-s', '-B',
+                                           address, '-p', str(port)))
+            self.wait_for(lambda: ':%d ' % port in self.ns(server, 'ss',
+                                                           '-ltn'))
+        results = {path: [] for path in paths}
         for _ in range(runs):
-            direct.append(self.iperf(5201, seconds) / 1e9)
-            service.append(self.iperf(5202, seconds) / 1e9)
+            for path in paths:
+                results[path].append(self.iperf(path, seconds))
         for p in servers:
             p.kill()
             p.wait()
-        return direct, service
+        return results
 
     # Failover.
 
@@ -211,15 +278,20 @@ class Bench(benchlib.Sandbox):
         return len([l for l in out.splitlines()
                     if l and not l.startswith('flow-dump')])
 
-    def measure_flows(self, port, n):
-        server = self.background('c2', 'python3', '-c', SERVER, '10.0.0.3',
-                                 str(port))
-        self.wait_for(lambda: ':%d ' % port in self.ns('c2', 'ss', '-ltn'))
-        client = self.background('c1', 'python3', '-c', CLIENT, '10.0.0.3',
-                                 str(port), str(n), '20')
+    def measure_flows(self, path, n):
+        """Returns the datapath flows of the client's and the server's hosts
+        of 'path' (a key of PATHS) while N connections cross it."""
+        client_ns, server_ns, address, port = PATHS[path]
+        hosts = ('ovn1', 'ovn2') if path == 'ovn' else ('hv1', 'hv2')
+        server = self.background(server_ns, 'python3', '-c', SERVER,
+                                 address, str(port))
+        self.wait_for(lambda: ':%d ' % port in self.ns(server_ns, 'ss',
+                                                       '-ltn'))
+        client = self.background(client_ns, 'python3', '-c', CLIENT,
+                                 address, str(port), str(n), '20')
         client.stdout.readline()
         time.sleep(3)
-        flows = self.dp_flows('hv1'), self.dp_flows('hv2')
+        flows = [self.dp_flows(h) for h in hosts]
         for p in (client, server):
             p.kill()
             p.wait()
@@ -235,28 +307,36 @@ def main():
     parser.add_argument('--runs', type=int, default=5)
     parser.add_argument('--connections', type=int, default=1000)
     parser.add_argument('--remote', action='store_true')
+    parser.add_argument('--no-ovn', action='store_true')
+    benchlib.add_json_option(parser)
     args = parser.parse_args()
     if os.getuid():
         print('bench-service: needs root (network namespaces)')
         return
 
+    ovn = not args.no_ovn and shutil.which('ovn-controller')
+    paths = ['limit', 'direct', 'service'] + (['ovn'] if ovn else [])
     workdir = tempfile.mkdtemp(prefix='sluice-bench-si-')
     bench = Bench(os.path.abspath(args.builddir), workdir)
     try:
         bench.setup(args.remote)
-        direct, service = bench.measure_throughput(args.seconds, args.runs)
+        bench.setup_limit()
+        if ovn:
+            bench.setup_ovn()
+        gbps = bench.measure_throughput(paths, args.seconds, args.runs)
         failover = {how: [bench.measure_failover(how)
                           for _ in range(args.runs)]
                     for how in ('down', 'hung')}
-        flows_direct = bench.measure_flows(5201, args.connections)
-        flows_service = bench.measure_flows(5202, args.connections)
+        flows = {path: bench.measure_flows(path, args.connections)
+                 for path in paths if path != 'limit'}
     finally:
         bench.teardown()
         shutil.rmtree(workdir, ignore_errors=True)
 
     where = 'on hv3' if args.remote else "on the client's host hv1"
-    # Each run measures both paths back to back, so that its ratio is
+    # Each run measures all paths back to back, so that its ratio is
     # little affected by what else the machine does meanwhile.
+    direct, service = gbps['direct'], gbps['service']
     ratios = [s / d for d, s in zip(direct, service)]
     print('\nService insertion (null port pair %s)' % where)
     print('throughput, Gbit/s (iperf3 -t %d, median of %d): direct %.3f, '
@@ -265,12 +345,22 @@ def main():
              statistics.median(service), statistics.median(ratios)))
     print('  runs (direct/service): %s'
           % ' '.join('%.3f/%.3f' % x for x in zip(direct, service)))
+    print('  bare veth pair (the limit): %s'
+          % ' '.join('%.3f' % x for x in gbps['limit']))
+    if ovn:
+        print('  OVN 23.03 direct: %s'
+              % ' '.join('%.3f' % x for x in gbps['ovn']))
     for how, what in (('down', 'links down'), ('hung', 'hung')):
         print('failover, ms (pings lost x 10 ms), instance %s: %s'
               % (what, ' '.join(str(x) for x in failover[how])))
-    print('datapath flows, %d concurrent connections (hv1, hv2): direct '
-          '%d, %d; through the service %d, %d'
-          % ((args.connections,) + flows_direct + flows_service))
+    print('datapath flows, %d concurrent connections (client\'s host, '
+          'server\'s host): %s' % (args.connections, '; '.join(
+              '%s %d, %d' % ((path,) + tuple(flows[path]))
+              for path in flows)))
+    benchlib.write_json(args.json, {
+        'service_host': 'hv3' if args.remote else 'hv1',
+        'throughput_gbps': gbps, 'failover_ms': failover,
+        'connections': args.connections, 'datapath_flows': flows}, args)
 
 
 if __name__ == '__main__':

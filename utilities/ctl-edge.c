@@ -132,21 +132,67 @@ router_set(struct ctl_context *ctx, const struct ovsdb_idl_row *row,
     return ctl_unknown_key(&ctl_noun_router, key);
 }
 
+static const struct nbrec_router *external_ip_owner(
+    struct ctl_context *, const struct nbrec_router *, const char *ip);
+
+/* Returns true if 'ip' is the address of 'addr', an address with or without
+ * a prefix length, or NULL. */
+static bool
+is_address_of(const char *ip, const char *addr)
+{
+    size_t len = addr ? strcspn(addr, "/") : 0;
+    return addr && strlen(ip) == len && !strncmp(ip, addr, len);
+}
+
 static char *
-router_validate(struct ctl_context *ctx OVS_UNUSED,
-                const struct ovsdb_idl_row *row)
+router_validate(struct ctl_context *ctx, const struct ovsdb_idl_row *row)
 {
     const struct nbrec_router *r = CTL_CAST(nbrec_router, row);
+    const struct nbrec_gateway *gw = r->gateway;
 
     if (r->external_ip) {
-        if (!r->gateway) {
+        const struct nbrec_router *owner;
+        if (!gw) {
             return xasprintf("router %s/%s: external-ip needs a gateway",
                              r->tenant->name, r->name);
-        } else if (!address_in(r->external_ip, r->gateway->external_subnet)) {
+        } else if (!address_in(r->external_ip, gw->external_subnet)) {
             return xasprintf("router %s/%s: external-ip %s is not in "
                              "gateway %s's external subnet %s",
                              r->tenant->name, r->name, r->external_ip,
-                             r->gateway->name, r->gateway->external_subnet);
+                             gw->name, gw->external_subnet);
+        } else if ((owner = external_ip_owner(ctx, r, r->external_ip))) {
+            return xasprintf("router %s/%s: external-ip %s is already used "
+                             "by router %s/%s", r->tenant->name, r->name,
+                             r->external_ip, owner->tenant->name,
+                             owner->name);
+        } else if (is_address_of(r->external_ip, gw->external_nexthop)
+                   || is_address_of(r->external_ip, gw->management_ip)) {
+            return xasprintf("router %s/%s: external-ip %s is gateway %s's "
+                             "nexthop or management address",
+                             r->tenant->name, r->name, r->external_ip,
+                             gw->name);
+        }
+    }
+
+    /* A router that moves to another gateway keeps its NAT rules and
+     * routes only if they fit that gateway's external subnet. */
+    for (size_t i = 0; gw && i < r->n_nat; i++) {
+        if (!address_in(r->nat[i]->external_ip, gw->external_subnet)) {
+            return xasprintf("router %s/%s: NAT external-ip %s is not in "
+                             "gateway %s's external subnet %s",
+                             r->tenant->name, r->name,
+                             r->nat[i]->external_ip, gw->name,
+                             gw->external_subnet);
+        }
+    }
+    for (size_t i = 0; gw && i < r->n_static_routes; i++) {
+        if (!address_in(r->static_routes[i]->nexthop,
+                        gw->external_subnet)) {
+            return xasprintf("router %s/%s: route nexthop %s is not in "
+                             "gateway %s's external subnet %s",
+                             r->tenant->name, r->name,
+                             r->static_routes[i]->nexthop, gw->name,
+                             gw->external_subnet);
         }
     }
     return NULL;
@@ -514,8 +560,8 @@ find_router(struct ctl_context *ctx)
                                                 ctx->argv[1], true));
 }
 
-/* Returns the router other than 'r' that has a NAT rule with external
- * address 'ip', or NULL. */
+/* Returns the router other than 'r' that has external address 'ip', its
+ * own or a NAT rule's, or NULL. */
 static const struct nbrec_router *
 external_ip_owner(struct ctl_context *ctx, const struct nbrec_router *r,
                   const char *ip)
@@ -523,6 +569,10 @@ external_ip_owner(struct ctl_context *ctx, const struct nbrec_router *r,
     const struct nbrec_router *other;
 
     NBREC_ROUTER_FOR_EACH (other, ctx->idl) {
+        if (other != r && other->external_ip
+            && !strcmp(other->external_ip, ip)) {
+            return other;
+        }
         for (size_t i = 0; other != r && i < other->n_nat; i++) {
             if (!strcmp(other->nat[i]->external_ip, ip)) {
                 return other;
@@ -692,6 +742,12 @@ cmd_route_add(struct ctl_context *ctx)
     if (!error && p.ipv4 != nh.ipv4) {
         error = xstrdup("the prefix and the nexthop must be of the same "
                         "family");
+    }
+    if (!error && r->gateway
+        && !address_in(ds_cstr(&nexthop), r->gateway->external_subnet)) {
+        error = xasprintf("nexthop %s is not in gateway %s's external "
+                          "subnet %s", ds_cstr(&nexthop), r->gateway->name,
+                          r->gateway->external_subnet);
     }
     for (size_t i = 0; !error && i < r->n_static_routes; i++) {
         if (!strcmp(r->static_routes[i]->prefix, ds_cstr(&prefix))) {

@@ -40,6 +40,7 @@ cni_nb_connect(struct cni_nb *nb, const char *remote, const char *chassis,
         &nbrec_port_col_ips,
         &nbrec_port_col_container_id,
         &nbrec_port_col_container_interface,
+        &nbrec_port_col_ofport,
         &nbrec_port_col_up,
     };
 
@@ -342,6 +343,43 @@ port_up_or_gone(struct ovsdb_idl *idl, const void *name)
         }
     }
     return true;
+}
+
+static bool
+port_numbered_or_gone(struct ovsdb_idl *idl, const void *name)
+{
+    const struct nbrec_port *port;
+
+    NBREC_PORT_FOR_EACH (port, idl) {
+        if (!strcmp(port->name, name)) {
+            return port->n_ofport;
+        }
+    }
+    return true;
+}
+
+/* Waits until the controller of this chassis has installed the flows of
+ * port 'name' for an OpenFlow port number that it reserved, and stores the
+ * number in '*ofport'.  Returns NULL once it has, otherwise an error: the
+ * port was deleted meanwhile, or 'deadline' passed. */
+struct cni_error *
+cni_nb_wait_reserved(struct cni_nb *nb, const char *name,
+                     long long int deadline, int64_t *ofport)
+{
+    if (!cni_idl_wait_until(nb->idl, port_numbered_or_gone, name,
+                            deadline)) {
+        return cni_error_create(CNI_ERR_UP_TIMEOUT, "the controller did not "
+                                "install the flows of port %s in time (is "
+                                "sluice-controller running on chassis %s?)",
+                                name, nb->chassis);
+    }
+    const struct nbrec_port *port = cni_nb_find_port(nb, name);
+    if (!port) {
+        return cni_error_create(CNI_ERR_NB, "port %s was deleted while "
+                                "waiting for its flows", name);
+    }
+    *ofport = port->ofport[0];
+    return NULL;
 }
 
 /* Waits until the controller of this chassis marks port 'name' up.  Returns

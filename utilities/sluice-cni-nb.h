@@ -4,7 +4,8 @@
  * The northbound side of a CNI attachment: its Port row, created with an
  * atomic address allocation (lib/nb-alloc) or with given addresses, deleted
  * (which frees its addresses), and watched until the controller of its
- * chassis reports it up.  The connection monitors only what the command
+ * chassis has installed its flows for an OpenFlow port number that it
+ * reserved, and then until it reports the port up.  The connection monitors only what the command
  * needs: tenants and networks, this chassis' row, and the ports of one
  * network, of one name or of this chassis. */
 
@@ -12,6 +13,7 @@
 #define SLUICE_CNI_NB_H 1
 
 #include <stdbool.h>
+#include <stdint.h>
 #include "compiler.h"
 #include "svec.h"
 
@@ -63,6 +65,10 @@ struct cni_error *cni_nb_port_create(struct cni_nb *, const struct uuid *,
     OVS_WARN_UNUSED_RESULT;
 char *cni_nb_port_delete(struct cni_nb *, const char *name,
                          long long int deadline) OVS_WARN_UNUSED_RESULT;
+struct cni_error *cni_nb_wait_reserved(struct cni_nb *, const char *name,
+                                       long long int deadline,
+                                       int64_t *ofport)
+    OVS_WARN_UNUSED_RESULT;
 struct cni_error *cni_nb_wait_up(struct cni_nb *, const char *name,
                                  long long int deadline)
     OVS_WARN_UNUSED_RESULT;

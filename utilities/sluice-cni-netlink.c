@@ -7,11 +7,13 @@
 #include <fcntl.h>
 #include <linux/ethtool.h>
 #include <linux/if_addr.h>
+#include <linux/if_link.h>
 #include <linux/sockios.h>
 #include <net/if.h>
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
+#include <netlink/route/link/inet6.h>
 #include <netlink/route/link/veth.h>
 #include <netlink/route/route.h>
 #include <sched.h>
@@ -155,8 +157,36 @@ link_change(struct nl_sock *sk, const char *name, const char *mac)
     return NULL;
 }
 
+/* Turns off IPv6 address generation on link 'name', which must be down, so
+ * that it never gets a link-local address.  The host side of a veth is a
+ * switch port and needs no address, and ovs-vswitchd's userspace datapath
+ * keeps tunnel state for every address of every interface in its
+ * namespace, which it rebuilds after each port change by scanning all of
+ * them: with a link-local address on each of 1,000 veths, that keeps its
+ * main loop (which also forwards the veths' packets) busy for about 350 ms
+ * after every attach.  A kernel without IPv6 has nothing to turn off.
+ * Returns NULL on success, otherwise a malloc()'d error message. */
+static char *
+ipv6_addresses_off(struct nl_sock *sk, const char *name)
+{
+    struct rtnl_link *link;
+    int err = rtnl_link_get_kernel(sk, 0, name, &link);
+    if (!err) {
+        struct rtnl_link *change = rtnl_link_alloc();
+        rtnl_link_inet6_set_addr_gen_mode(change, IN6_ADDR_GEN_MODE_NONE);
+        err = rtnl_link_change(sk, link, change, 0);
+        rtnl_link_put(change);
+        rtnl_link_put(link);
+    }
+    if (err && err != -NLE_AF_NOSUPPORT && err != -NLE_OPNOTSUPP) {
+        return xasprintf("turning off IPv6 addresses on %s failed (%s)",
+                         name, nl_geterror(err));
+    }
+    return NULL;
+}
+
 /* Creates a veth pair: 'host_name' in the host namespace, with 'alias' as
- * its alias and up, and its peer 'ifname' in the container's, down until
+ * its alias, without IPv6 addresses and up, and its peer 'ifname' in the container's, down until
  * cni_nl_configure() configures it; both with 'mtu' and without TX checksum
  * offload.  Returns NULL on success, otherwise a malloc()'d error message,
  * and then nothing is left. */
@@ -186,6 +216,9 @@ cni_nl_veth_create(struct cni_nl *nl, const char *host_name,
     error = tx_checksum_off(nl->host_ctl, host_name);
     if (!error) {
         error = tx_checksum_off(nl->cont_ctl, ifname);
+    }
+    if (!error) {
+        error = ipv6_addresses_off(nl->host, host_name);
     }
     if (!error) {
         error = link_change(nl->host, host_name, NULL);

@@ -45,6 +45,8 @@ cni_ovs_connect(struct cni_ovs *ovs, const char *remote, const char *lock,
     ovsdb_idl_add_column(idl, &ovsrec_interface_col_name);
     ovsdb_idl_add_column(idl, &ovsrec_interface_col_external_ids);
     ovsdb_idl_add_column(idl, &ovsrec_interface_col_ofport);
+    ovsdb_idl_add_column(idl, &ovsrec_interface_col_ofport_request);
+    ovsdb_idl_add_column(idl, &ovsrec_interface_col_error);
     if (iface) {
         struct ovsdb_idl_condition cond = OVSDB_IDL_CONDITION_INIT(&cond);
         ovsrec_port_add_clause_name(&cond, OVSDB_F_EQ, iface);
@@ -127,27 +129,16 @@ prefix_error(char *error, const char *verb, const char *iface,
     return msg;
 }
 
-static bool
-has_ofport(struct ovsdb_idl *idl, const void *iface)
-{
-    const struct ovsrec_interface *i;
-
-    OVSREC_INTERFACE_FOR_EACH (i, idl) {
-        if (!strcmp(i->name, iface)) {
-            return i->n_ofport;
-        }
-    }
-    return false;
-}
-
 /* Adds interface 'iface' to 'bridge', bound to northbound port 'port' of
- * 'network' ("TENANT/NETWORK"), in one transaction, and waits until
- * ovs-vswitchd has given it an OpenFlow port number.  Returns NULL on
- * success, otherwise a malloc()'d error message. */
+ * 'network' ("TENANT/NETWORK") and asking for OpenFlow port number
+ * 'ofport_request', in one transaction.  Returns NULL on success, otherwise
+ * a malloc()'d error message.  Success means that the database has the
+ * port: ovs-vswitchd adds it next (cni_ovs_port_problem() says why it did
+ * not). */
 char *
 cni_ovs_port_add(struct cni_ovs *ovs, const char *bridge, const char *iface,
                  const char *port, const char *network,
-                 long long int deadline)
+                 int64_t ofport_request, long long int deadline)
 {
     char *error = NULL;
     bool retry = true;
@@ -164,6 +155,7 @@ cni_ovs_port_add(struct cni_ovs *ovs, const char *bridge, const char *iface,
                                   iface, port);
         struct ovsrec_interface *i = ovsrec_interface_insert(txn);
         ovsrec_interface_set_name(i, iface);
+        ovsrec_interface_set_ofport_request(i, &ofport_request, 1);
         struct smap ids = SMAP_INITIALIZER(&ids);
         smap_add(&ids, "sluice-port", port);
         smap_add(&ids, "sluice-cni-network", network);
@@ -178,22 +170,38 @@ cni_ovs_port_add(struct cni_ovs *ovs, const char *bridge, const char *iface,
         retry = cni_idl_commit(txn, deadline, &error) == TXN_TRY_AGAIN;
         ovsdb_idl_txn_destroy(txn);
     }
+    return error ? prefix_error(error, "adding", iface, bridge) : NULL;
+}
 
-    /* Once the port has its number, the controller can install all of its
-     * flows at once when its northbound port appears. */
-    if (!error && !cni_idl_wait_until(ovs->idl, has_ofport, iface,
-                                      deadline)) {
-        error = xstrdup("timed out waiting for ovs-vswitchd");
-    }
-    if (!error) {
-        const struct ovsrec_interface *i;
-        OVSREC_INTERFACE_FOR_EACH (i, ovs->idl) {
-            if (!strcmp(i->name, iface) && i->ofport[0] < 0) {
-                error = xstrdup("ovs-vswitchd could not add it");
-            }
+static bool
+has_ofport(struct ovsdb_idl *idl, const void *iface)
+{
+    const struct ovsrec_interface *i;
+
+    OVSREC_INTERFACE_FOR_EACH (i, idl) {
+        if (!strcmp(i->name, iface)) {
+            return i->n_ofport;
         }
     }
-    return error ? prefix_error(error, "adding", iface, bridge) : NULL;
+    return false;
+}
+
+/* Returns, as a malloc()'d message, why ovs-vswitchd has not added interface
+ * 'iface', if it says so by 'deadline', otherwise NULL. */
+char *
+cni_ovs_port_problem(struct cni_ovs *ovs, const char *iface,
+                     long long int deadline)
+{
+    cni_idl_wait_until(ovs->idl, has_ofport, iface, deadline);
+
+    const struct ovsrec_interface *i;
+    OVSREC_INTERFACE_FOR_EACH (i, ovs->idl) {
+        if (!strcmp(i->name, iface) && i->n_ofport && i->ofport[0] < 0) {
+            return xasprintf("ovs-vswitchd could not add interface %s: %s",
+                             iface, i->error ? i->error : "no reason given");
+        }
+    }
+    return NULL;
 }
 
 static bool

@@ -9,13 +9,16 @@
  *
  * An attachment's port is added in one transaction, as an Interface whose
  * external_ids:sluice-port names its northbound port (which makes the
- * controller bind it) and whose external_ids:sluice-cni-network names its
- * network (which lets GC find strays). */
+ * controller bind it), whose external_ids:sluice-cni-network names its
+ * network (which lets GC find strays), and whose ofport_request is the
+ * number that the controller reserved for the port, its flows already
+ * installed. */
 
 #ifndef SLUICE_CNI_OVS_H
 #define SLUICE_CNI_OVS_H 1
 
 #include <stdbool.h>
+#include <stdint.h>
 #include "compiler.h"
 
 struct ovsdb_idl;
@@ -39,8 +42,11 @@ bool cni_ovs_bridge_exists(const struct cni_ovs *, const char *bridge);
 
 char *cni_ovs_port_add(struct cni_ovs *, const char *bridge,
                        const char *iface, const char *port,
-                       const char *network, long long int deadline)
+                       const char *network, int64_t ofport_request,
+                       long long int deadline)
     OVS_WARN_UNUSED_RESULT;
+char *cni_ovs_port_problem(struct cni_ovs *, const char *iface,
+                           long long int deadline) OVS_WARN_UNUSED_RESULT;
 char *cni_ovs_port_del(struct cni_ovs *, const char *bridge,
                        const char *iface, long long int deadline)
     OVS_WARN_UNUSED_RESULT;

@@ -601,8 +601,8 @@ cmd_add(struct cni_ctx *ctx, struct cni_result *result)
     cni_result_init(&ipam);
 
     /* When each step ended, for the log. */
-    long long int t_start = time_msec(), t_ready = 0, t_veth = 0;
-    long long int t_ovs = 0, t_nb = 0;
+    long long int t_start = time_msec(), t_ready = 0, t_nb = 0;
+    long long int t_veth = 0, t_reserved = 0, t_ovs = 0;
 
     struct cni_error *error = connect_dbs(ctx, veth);
     const struct nbrec_network *net = NULL;
@@ -663,29 +663,16 @@ cmd_add(struct cni_ctx *ctx, struct cni_result *result)
         svec_clone(&spec.ips, &ctx->config.ips);
     }
 
-    /* The veth pair, and the integration bridge's port.  The port gets its
-     * OpenFlow port number before the northbound port appears, so that the
-     * controller installs all of its flows in one update. */
-    char *alias = xasprintf("sluice-cni %s %s/%s", ctx->network,
-                            env->container_id, env->ifname);
-    msg = cni_nl_veth_create(&nl, veth, alias, env->ifname, spec.mtu);
-    free(alias);
-    if (msg) {
-        error = cni_error_from_string(CNI_ERR_NETLINK, msg, NULL);
-        goto out;
-    }
-    undo.veth = true;
-    t_veth = time_msec();
-    msg = cni_ovs_port_add(&ctx->ovs, ctx->bridge, veth, port,
-                           ctx->network, db_deadline(ctx));
-    if (msg) {
-        error = cni_error_from_string(CNI_ERR_OVS, msg, NULL);
-        goto out;
-    }
-    undo.ovs_port = true;
-    t_ovs = time_msec();
-
-    /* The northbound port, with its addresses. */
+    /* The northbound port, with its addresses and this chassis.  Its
+     * controller installs its flows for an OpenFlow port number that it
+     * reserves, while the veth pair is made and the container's side
+     * configured; the integration bridge's port then asks for that number,
+     * and the port is up as soon as the switch reports it.  ovs-vswitchd
+     * reconfigures the whole bridge, which takes a while when it is large,
+     * after each change of its database and of the interfaces in its
+     * namespace: the link changes come first, together, so that they cost
+     * one reconfiguration, and the flows go in before the bridge's port
+     * starts another. */
     spec.mac = nullable_xstrdup(ctx->config.mac);
     spec.name = port;
     spec.container_id = env->container_id;
@@ -699,6 +686,7 @@ cmd_add(struct cni_ctx *ctx, struct cni_result *result)
     undo.nb_port = true;
     net = NULL;                 /* May be stale after the transaction. */
     t_nb = time_msec();
+    long long int up_deadline = time_msec() + ctx->config.up_timeout;
 
     /* The result: what came before in the chain, then the host side and
      * the container side. */
@@ -724,17 +712,47 @@ cmd_add(struct cni_ctx *ctx, struct cni_result *result)
         local.dns = json_clone(ctx->config.dns);
     }
 
-    /* The container's side, and then the wait for the controller to install
-     * the port's flows. */
+    /* The veth pair and the container's side. */
+    char *alias = xasprintf("sluice-cni %s %s/%s", ctx->network,
+                            env->container_id, env->ifname);
+    msg = cni_nl_veth_create(&nl, veth, alias, env->ifname, spec.mtu);
+    free(alias);
+    if (msg) {
+        error = cni_error_from_string(CNI_ERR_NETLINK, msg, NULL);
+        goto out;
+    }
+    undo.veth = true;
     msg = cni_nl_configure(&nl, env->ifname, spec.mac, &local);
     if (msg) {
         error = cni_error_from_string(CNI_ERR_NETLINK, msg, NULL);
         goto out;
     }
-    long long int t_conf = time_msec();
-    error = cni_nb_wait_up(&ctx->nb, port,
-                           time_msec() + ctx->config.up_timeout);
+    t_veth = time_msec();
+
+    /* The bridge's port, once the port's flows are installed, and then the
+     * wait for the controller to see it. */
+    int64_t ofport;
+    error = cni_nb_wait_reserved(&ctx->nb, port, up_deadline, &ofport);
     if (error) {
+        goto out;
+    }
+    t_reserved = time_msec();
+    msg = cni_ovs_port_add(&ctx->ovs, ctx->bridge, veth, port,
+                           ctx->network, ofport, db_deadline(ctx));
+    if (msg) {
+        error = cni_error_from_string(CNI_ERR_OVS, msg, NULL);
+        goto out;
+    }
+    undo.ovs_port = true;
+    t_ovs = time_msec();
+    error = cni_nb_wait_up(&ctx->nb, port, up_deadline);
+    if (error) {
+        /* ovs-vswitchd may say why. */
+        msg = cni_ovs_port_problem(&ctx->ovs, veth, time_msec() + 1000);
+        if (msg) {
+            cni_error_destroy(error);
+            error = cni_error_from_string(CNI_ERR_OVS, msg, NULL);
+        }
         goto out;
     }
 
@@ -751,11 +769,12 @@ cmd_add(struct cni_ctx *ctx, struct cni_result *result)
         result->dns = json_clone(local.dns);
     }
     long long int t_up = time_msec();
-    VLOG_INFO("%s: up on %s as %s after %lld ms (databases %lld, veth "
-              "%lld, bridge port %lld, northbound port %lld, container "
-              "%lld, up %lld)", port, ctx->bridge, veth, t_up - t_start,
-              t_ready - t_start, t_veth - t_ready, t_ovs - t_veth,
-              t_nb - t_ovs, t_conf - t_nb, t_up - t_conf);
+    VLOG_INFO("%s: up on %s as %s (OpenFlow port %"PRId64") after %lld ms "
+              "(databases %lld, northbound port %lld, veth and container "
+              "%lld, flows %lld, bridge port %lld, up %lld)", port,
+              ctx->bridge, veth, ofport, t_up - t_start, t_ready - t_start,
+              t_nb - t_ready, t_veth - t_nb, t_reserved - t_veth,
+              t_ovs - t_reserved, t_up - t_ovs);
 
 out:
     if (error && nl_open) {
