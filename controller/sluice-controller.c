@@ -30,6 +30,7 @@
 #include "fatal-signal.h"
 #include "hmapx.h"
 #include "lib/sluice-nb-idl.h"
+#include "lib/std-fds.h"
 #include "lib/vswitch-idl.h"
 #include "ofproto-ext/sluice-ext.h"
 #include "openvswitch/dynamic-string.h"
@@ -89,6 +90,7 @@ int
 main(int argc, char *argv[])
 {
     ovs_set_program_name(argv[0], SLUICE_VERSION);
+    std_fds_open();
     service_start(&argc, &argv);
     fatal_ignore_sigpipe();
     struct options opts;

@@ -11,7 +11,9 @@ lib_libsluice_la_SOURCES = \
 	lib/nb-alloc.c \
 	lib/nb-alloc.h \
 	lib/nb-util.c \
-	lib/nb-util.h
+	lib/nb-util.h \
+	lib/std-fds.c \
+	lib/std-fds.h
 lib_libsluice_la_SOURCES += \
 	lib/sluice-nb-idl.c \
 	lib/sluice-nb-idl.h

@@ -35,6 +35,7 @@
 #include "lib/ip-prefix.h"
 #include "lib/nb-util.h"
 #include "lib/sluice-nb-idl.h"
+#include "lib/std-fds.h"
 #include "ofproto-ext/sluice-ext.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
@@ -90,6 +91,7 @@ int
 main(int argc OVS_UNUSED, char *argv[])
 {
     ovs_set_program_name(argv[0], SLUICE_VERSION);
+    std_fds_open();
     fatal_ignore_sigpipe();
     vlog_set_levels(NULL, VLF_CONSOLE, VLL_OFF);
     vlog_set_levels(NULL, VLF_SYSLOG, VLL_INFO);

@@ -18,6 +18,7 @@
 #include "fatal-signal.h"
 #include "lib/nb-util.h"
 #include "lib/sluice-nb-idl.h"
+#include "lib/std-fds.h"
 #include "ofproto-ext/sluice-ext.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
@@ -106,6 +107,7 @@ main(int argc, char *argv[])
     size_t n_commands;
 
     ovs_set_program_name(argv[0], SLUICE_VERSION);
+    std_fds_open();
     fatal_ignore_sigpipe();
     vlog_set_levels(NULL, VLF_CONSOLE, VLL_WARN);
     vlog_set_levels_from_string_assert("reconnect:warn");
