@@ -422,8 +422,8 @@ used_numbers(const struct switch_ports *sp)
 
 /* Brings the reservations of 'sp' up to date with the northbound ports:
  * each port bound to 'chassis' that no interface of the switch binds and
- * that is not up (a port whose interface went away is first reported down)
- * gets an OpenFlow port number that nothing on the switch uses, preferably
+ * that has never been up (a port whose interface went away, as when
+ * sluice-cni deletes it, gets none) gets an OpenFlow port number that nothing on the switch uses, preferably
  * the one its row already names, as a binding in 'sp', so that its flows
  * can be installed before its interface exists (see the "ofport" column of
  * the Port table).  Looks at every port if 'all', else only at the ports
@@ -438,7 +438,7 @@ chassis_reserve_ports(struct switch_ports *sp, struct ovsdb_idl *nb,
 
     SIMAP_FOR_EACH_SAFE (n, &sp->reserved) {
         const struct nbrec_port *port = binding_find_port(by_name, n->name);
-        if (!port || !chassis || port->chassis != chassis) {
+        if (!port || !chassis || port->chassis != chassis || port->n_up) {
             simap_find_and_delete(&sp->bindings, n->name);
             simap_delete(&sp->reserved, n);
             changed = true;
@@ -451,7 +451,7 @@ chassis_reserve_ports(struct switch_ports *sp, struct ovsdb_idl *nb,
          port && chassis;
          port = all ? nbrec_port_next(port) : nbrec_port_track_get_next(port)) {
         if (port->chassis != chassis
-            || nbrec_port_is_deleted(port) || (port->n_up && port->up[0])
+            || nbrec_port_is_deleted(port) || port->n_up
             || simap_contains(&sp->bindings, port->name)) {
             continue;
         }
