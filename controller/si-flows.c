@@ -412,8 +412,9 @@ si_flows_rule(struct flow_table *t, const struct si_ctx *ctx,
             ds_clear(&scope);
             ds_put_format(&scope, "metadata=%"PRId64","MFF_FLAGS"="
                           FLAG_GW_NS, ns_nets[i]->vni);
-            put_classify(t, owner, priority, ds_cstr(&scope), NULL, rule,
-                         ds_cstr(&actions));
+            /* The gateway routes only IPv4. */
+            put_classify(t, owner, priority, ds_cstr(&scope), "0.0.0.0/0",
+                         rule, ds_cstr(&actions));
         }
     }
     for (size_t i = 0; i < n_nets; i++) {

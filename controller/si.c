@@ -257,10 +257,28 @@ si_handle_nb(struct engine_node *node, struct engine_node *input)
             uuidset_insert(&dirty, &tenant);
         }
     }
+    /* A router's north-south flows use its conntrack zones, which depend
+     * on the other routers of its gateway (gateway_router_zone()), and its
+     * gateway's chassis: such changes recompute every router's tenant. */
+    bool all_routers = false;
     const struct nbrec_router *router;
     NBREC_ROUTER_FOR_EACH_TRACKED (router, nb) {
         row_tenant(router->tenant, &tenant);
         uuidset_insert(&dirty, &tenant);
+        all_routers |= (nbrec_router_is_new(router)
+                        || nbrec_router_is_deleted(router)
+                        || nbrec_router_is_updated(router,
+                                                   NBREC_ROUTER_COL_GATEWAY));
+    }
+    const struct nbrec_gateway *gw;
+    NBREC_GATEWAY_FOR_EACH_TRACKED (gw, nb) {
+        all_routers = true;
+    }
+    if (all_routers) {
+        NBREC_ROUTER_FOR_EACH (router, nb) {
+            row_tenant(router->tenant, &tenant);
+            uuidset_insert(&dirty, &tenant);
+        }
     }
 
     const struct nbrec_port *port;
