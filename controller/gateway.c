@@ -85,16 +85,20 @@ gateway_shared_flows(struct flow_table *t, bool any)
                           OFTABLE_GW_ROUTE);
 
     /* North-south service insertion, where a tenant has it, is between
-     * the tenant's networks and the NAT zone; without it, nothing. */
+     * the tenant's networks and the NAT zone; without it, nothing.  Its
+     * end clears its flags, so that a packet for a local port of the
+     * gateway chassis meets that port's own service insertion afresh. */
     char *to_nat = xasprintf("ct(zone=%s,nat,table=%d)", MFF_GW_ZONE,
                              OFTABLE_GW_OUT_STATE);
     flow_table_add(t, owner, OFTABLE_GW_NS_OUT, 0, "ip", to_nat);
     flow_table_add_format(t, owner, OFTABLE_GW_NS_IN, 0, "",
                           "resubmit(,%d)", OFTABLE_NEXTHOP);
-    flow_table_add(t, owner, OFTABLE_GW_NS_EXIT, 100,
-                   "ip,"MFF_FLAGS"="FLAG_GW_NS_OUT, to_nat);
+    flow_table_add_format(t, owner, OFTABLE_GW_NS_EXIT, 100,
+                          "ip,"MFF_FLAGS"="FLAG_GW_NS_OUT,
+                          "set_field:0/0x30->"MFF_FLAGS",%s", to_nat);
     flow_table_add_format(t, owner, OFTABLE_GW_NS_EXIT, 0, "",
-                          "resubmit(,%d)", OFTABLE_NEXTHOP);
+                          "set_field:0/0x30->"MFF_FLAGS",resubmit(,%d)",
+                          OFTABLE_NEXTHOP);
     free(to_nat);
 
     flow_table_add(t, owner, OFTABLE_GW_IN_ROUTE, 0, "", "drop");

@@ -420,7 +420,8 @@ si_flows_rule(struct flow_table *t, const struct si_ctx *ctx,
     for (size_t i = 0; i < n_nets; i++) {
         const struct si_net *n = &nets[i];
         ds_clear(&scope);
-        ds_put_format(&scope, "metadata=%"PRId64, n->net->vni);
+        ds_put_format(&scope, "metadata=%"PRId64","MFF_FLAGS"=0/0x10",
+                      n->net->vni);
 
         if (egress) {
             if (!strcmp(rule->scope, "network")) {
