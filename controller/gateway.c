@@ -27,10 +27,12 @@ VLOG_DEFINE_THIS_MODULE(gateway);
 /* The owner of the flows that every gateway on this chassis shares. */
 static const struct uuid shared_owner = { .parts = { 0x5a, 0, 0, 0 } };
 
-/* Conntrack zones of routers: 32768 to 65535, above the OpenFlow port
- * numbers that service insertion uses as zones. */
+/* Conntrack zones of routers: even numbers from 32768 to 65534, above the
+ * OpenFlow port numbers that service insertion uses as zones; the odd
+ * number above a router's zone is its north-south service-insertion
+ * zone. */
 #define ZONE_BASE 0x8000
-#define ZONE_MASK 0x7fff
+#define ZONE_MASK 0x3fff
 
 static struct eth_addr external_mac(ovs_be32 ip);
 static bool parse_ipv4_prefix(const char *, struct ip_prefix *);
@@ -81,6 +83,23 @@ gateway_shared_flows(struct flow_table *t, bool any)
     flow_table_add_format(t, owner, OFTABLE_GW_SNAT, 0, "ip",
                           "ct(commit,zone=%s,table=%d)", MFF_GW_ZONE,
                           OFTABLE_GW_ROUTE);
+
+    /* North-south service insertion, where a tenant has it, is between
+     * the tenant's networks and the NAT zone; without it, nothing.  Its
+     * end clears its flags, so that a packet for a local port of the
+     * gateway chassis meets that port's own service insertion afresh. */
+    char *to_nat = xasprintf("ct(zone=%s,nat,table=%d)", MFF_GW_ZONE,
+                             OFTABLE_GW_OUT_STATE);
+    flow_table_add(t, owner, OFTABLE_GW_NS_OUT, 0, "ip", to_nat);
+    flow_table_add_format(t, owner, OFTABLE_GW_NS_IN, 0, "",
+                          "resubmit(,%d)", OFTABLE_NEXTHOP);
+    flow_table_add_format(t, owner, OFTABLE_GW_NS_EXIT, 100,
+                          "ip,"MFF_FLAGS"="FLAG_GW_NS_OUT,
+                          "set_field:0/0x30->"MFF_FLAGS",%s", to_nat);
+    flow_table_add_format(t, owner, OFTABLE_GW_NS_EXIT, 0, "",
+                          "set_field:0/0x30->"MFF_FLAGS",resubmit(,%d)",
+                          OFTABLE_NEXTHOP);
+    free(to_nat);
 
     flow_table_add(t, owner, OFTABLE_GW_IN_ROUTE, 0, "", "drop");
     flow_table_add(t, owner, OFTABLE_GW_ROUTE, 0, "", "drop");
@@ -180,9 +199,8 @@ gateway_router_flows(struct flow_table *t, const struct flow_ctx *ctx,
 
     /* Into conntrack, in the router's zone, for an outbound packet. */
     struct ds to_ct = DS_EMPTY_INITIALIZER;
-    ds_put_format(&to_ct, "dec_ttl,load:%"PRIu16"->%s,"
-                  "ct(zone=%s,nat,table=%d)", zone, MFF_GW_ZONE, MFF_GW_ZONE,
-                  OFTABLE_GW_OUT_STATE);
+    ds_put_format(&to_ct, "dec_ttl,load:%"PRIu16"->%s,resubmit(,%d)", zone,
+                  MFF_GW_ZONE, OFTABLE_GW_NS_OUT);
 
     /* The router's networks: out through the gateway, and back in. */
     const struct nbrec_network *net;
@@ -238,7 +256,7 @@ gateway_router_flows(struct flow_table *t, const struct flow_ctx *ctx,
                                   "dec_ttl,set_field:"ETH_ADDR_FMT"->eth_src,"
                                   "set_field:%"PRId64"->metadata,"
                                   "resubmit(,%d)", ETH_ADDR_ARGS(rmac),
-                                  net->vni, OFTABLE_NEXTHOP);
+                                  net->vni, OFTABLE_GW_NS_IN);
             ds_clear(&match);
         }
     }
@@ -403,7 +421,7 @@ gateway_router_zone(struct ovsdb_idl *nb, const struct nbrec_router *r)
             z = (z + 1) & ZONE_MASK;
         }
         bitmap_set1(used, z);
-        zone = ZONE_BASE | z;
+        zone = ZONE_BASE | z << 1;
     }
     free(routers);
     bitmap_free(used);

@@ -180,6 +180,32 @@ enum {
      * uplink; an unknown next hop makes the controller send an ARP
      * request. */
     OFTABLE_GW_NEIGHBOR = 38,
+
+    /* North-south service insertion (docs/service-insertion.md) sits
+     * between a tenant network and the router's NAT zone, in a second
+     * conntrack zone of the router (its NAT zone + 1), so that a chain
+     * sees a connection by the tenant-side addresses in both directions.
+     * si-flows.c builds these tables' flows for tenants with north-south
+     * rules; by default packets go straight through. */
+
+    /* An outbound packet, before the router's NAT zone: on to conntrack in
+     * the router's service-insertion zone (OFTABLE_GW_NS_STATE) if the
+     * tenant has north-south rules, else to the NAT zone. */
+    OFTABLE_GW_NS_OUT = 39,
+
+    /* An inbound packet, routed into a tenant network: likewise, else on
+     * to OFTABLE_NEXTHOP. */
+    OFTABLE_GW_NS_IN = 40,
+
+    /* Conntrack's verdict in the router's service-insertion zone: a new
+     * connection is classified (OFTABLE_SI_CLASSIFY, north-south rules);
+     * later packets follow its chain, replies in reverse if symmetric; a
+     * packet back from a hop continues its chain. */
+    OFTABLE_GW_NS_STATE = 41,
+
+    /* The end of the north-south chain: an outbound packet on to the NAT
+     * zone (OFTABLE_GW_OUT_STATE), an inbound one to OFTABLE_NEXTHOP. */
+    OFTABLE_GW_NS_EXIT = 42,
 };
 
 /* Registers.
@@ -197,7 +223,9 @@ enum {
  *   reg10 bit 3       the packet is at the delivery point.
  *   reg11             the service context, as on the wire: chain ID in
  *                     bits 16..31, hop in 8..15, flags in 0..7 (bit 0:
- *                     reverse direction).
+ *                     reverse direction; at a gateway, bit 1: north-south,
+ *                     which never leaves the chassis: only local port
+ *                     pairs carry it).
  *   reg12[0..15]      the conntrack zone: the OpenFlow port of the local
  *                     port whose connection this is.
  *   reg12[16..23]     the instance chosen for the current hop (its ID in
@@ -210,6 +238,10 @@ enum {
  *
  *   reg14[0..15]      the conntrack zone of the packet's tenant router.
  *   reg15             the IPv4 address of an outbound packet's next hop.
+ *   reg10 bit 4       the packet is at the north-south point of a gateway
+ *                     (then reg12[0..15] is the router's service-insertion
+ *                     zone, and reg11's flags bit 1 is set for a chain).
+ *   reg10 bit 5       ...and goes out, towards the uplink.
  */
 #define MFF_FLAGS "reg10"
 #define FLAG_FROM_REMOTE "0x1/0x1"      /* Match on MFF_FLAGS. */
@@ -220,6 +252,8 @@ enum {
 #define FLAG_SI_FITS "0/0x4"            /* Match on MFF_FLAGS. */
 #define FLAG_SI_DELIVERY "0x8/0x8"      /* Match on MFF_FLAGS. */
 #define FLAG_SI_EGRESS "0/0x8"          /* Match on MFF_FLAGS. */
+#define FLAG_GW_NS "0x10/0x10"          /* Match on MFF_FLAGS. */
+#define FLAG_GW_NS_OUT "0x30/0x30"      /* Match on MFF_FLAGS. */
 #define MFF_SI_CONTEXT "reg11"
 #define MFF_SI_ZONE "NXM_NX_REG12[0..15]"
 #define MFF_SI_PIN "NXM_NX_REG12[16..23]"
@@ -234,6 +268,8 @@ enum {
  *   ct_mark[0..11]    the chain that the connection crosses, or 0.
  *   ct_mark[12]       the chain is symmetric.
  *   ct_mark[13]       the connection was committed by Sluice.
+ *   ct_mark[14]       (north-south, in a router's service-insertion zone)
+ *                     the connection started going out, from the tenant.
  *   ct_mark[16..31]   the ID of the rule that decided it, or 0.
  *   ct_label          for each hop H (1 to 15), bits 8(H-1) to 8H-1: the
  *                     instance pinned for the hop, or 0 before the choice,
@@ -246,6 +282,7 @@ enum {
  * this chassis), and bit 127, always set. */
 #define SI_MARK_SYMMETRIC 0x1000
 #define SI_MARK_COMMITTED 0x2000
+#define SI_MARK_OUTBOUND 0x4000
 #define SI_PIN_SKIP 255
 
 /* Sluice's Geneve option (docs/service-insertion.md), which the switch must

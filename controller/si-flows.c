@@ -164,6 +164,10 @@ si_flows_static(struct flow_table *t, const struct si_ctx *ctx)
      * option requires it to be present. */
     flow_table_add(t, o, OFTABLE_SI_DONE, 10, MFF_FLAGS"="FLAG_SI_DELIVERY,
                    "output:"MFF_SI_ZONE);
+    flow_table_add_format(t, o, OFTABLE_SI_DONE, 20, MFF_FLAGS"="FLAG_GW_NS,
+                          "set_field:0/0xe->"MFF_FLAGS","
+                          "set_field:0->"MFF_SI_CONTEXT",set_field:0->reg13,"
+                          "resubmit(,%d)", OFTABLE_GW_NS_EXIT);
     char *done = xasprintf("set_field:0/0xe->"MFF_FLAGS","
                            "set_field:0->"MFF_SI_CONTEXT",set_field:0->reg13,"
                            "resubmit(,%d)", OFTABLE_ROUTING);
@@ -179,6 +183,39 @@ si_flows_static(struct flow_table *t, const struct si_ctx *ctx)
 
     flow_table_add(t, o, OFTABLE_SI_ACCEPT, 0, "", "drop");
     flow_table_add(t, o, OFTABLE_SI_RETURN, 0, "", "drop");
+
+    /* The north-south point of a gateway: conntrack's verdict in the
+     * router's service-insertion zone, for packets in either direction.
+     * A connection's packets in the direction of its first one follow its
+     * chain forward (per chain, in si_flows_chain(), replies of a
+     * symmetric chain cross it in reverse); a new connection is
+     * classified by the north-south rules. */
+    flow_table_add(t, o, OFTABLE_GW_NS_STATE, 100, "ct_state=+trk+inv",
+                   "drop");
+    flow_table_add_format(t, o, OFTABLE_GW_NS_STATE, 90,
+                          MFF_FLAGS"="FLAG_SI_FRESH",ct_state=+trk+rel",
+                          "resubmit(,%d)", OFTABLE_GW_NS_EXIT);
+    char *ns_committed = xasprintf(MFF_FLAGS"="FLAG_SI_FRESH
+                                   ",ct_state=+trk%%s,ct_mark=0x%x/0x%x",
+                                   SI_MARK_COMMITTED, SI_MARK_COMMITTED);
+    char *match = xasprintf(ns_committed, "-rpl");
+    flow_table_add_format(t, o, OFTABLE_GW_NS_STATE, 70, match,
+                          "set_field:0x2->"MFF_SI_CONTEXT","
+                          "move:NXM_NX_CT_MARK[0..11]->NXM_NX_REG11[16..27],"
+                          "move:NXM_NX_CT_MARK[16..31]->"MFF_SI_RULE","
+                          "resubmit(,%d)", OFTABLE_SI_COUNT);
+    free(match);
+    match = xasprintf(ns_committed, "+rpl");
+    flow_table_add_format(t, o, OFTABLE_GW_NS_STATE, 70, match,
+                          "set_field:0->"MFF_SI_CONTEXT","
+                          "move:NXM_NX_CT_MARK[16..31]->"MFF_SI_RULE","
+                          "resubmit(,%d)", OFTABLE_SI_COUNT);
+    free(match);
+    free(ns_committed);
+    flow_table_add_format(t, o, OFTABLE_GW_NS_STATE, 60,
+                          MFF_FLAGS"="FLAG_SI_FRESH",ct_state=+trk-rpl",
+                          "resubmit(,%d)", OFTABLE_SI_CLASSIFY);
+    flow_table_add(t, o, OFTABLE_GW_NS_STATE, 0, "", "drop");
 
     /* A packet that left a local port pair: its context from conntrack;
      * back to this chassis' chain, or to the chassis that sent it. */
@@ -221,6 +258,40 @@ si_flows_network(struct flow_table *t, const struct si_ctx *ctx OVS_UNUSED,
                               match, "resubmit(,%d)", OFTABLE_SI_SOURCE);
         free(match);
     }
+}
+
+/* Adds the flows that send the IPv4 packets of 'net', a network of a
+ * tenant with north-south rules whose router has conntrack zone 'zone' on
+ * this chassis, its gateway, to the north-south point in both directions,
+ * and that bring them back there from a hop. */
+void
+si_flows_ns_network(struct flow_table *t, const struct nbrec_network *net,
+                    uint16_t zone)
+{
+    const struct uuid *owner = &net->header_.uuid;
+    char *match = xasprintf("metadata=%"PRId64",ip", net->vni);
+
+    for (int out = 0; out < 2; out++) {
+        flow_table_add_format(t, owner,
+                              out ? OFTABLE_GW_NS_OUT : OFTABLE_GW_NS_IN,
+                              100, match,
+                              "move:"MFF_GW_ZONE"->"MFF_SI_ZONE","
+                              "load:1->NXM_NX_REG12[0],"
+                              "set_field:0x%x/0x30->"MFF_FLAGS","
+                              "ct(zone="MFF_SI_ZONE",table=%d)",
+                              out ? 0x30 : 0x10, OFTABLE_GW_NS_STATE);
+    }
+    free(match);
+
+    match = xasprintf(MFF_SI_CONTEXT"=0x2/0x2,metadata=%"PRId64",ip",
+                      net->vni);
+    flow_table_add_format(t, owner, OFTABLE_SI_RETURN, 110, match,
+                          "load:%"PRIu16"->"MFF_GW_ZONE","
+                          "load:%"PRIu16"->"MFF_SI_ZONE","
+                          "set_field:0x10/0x30->"MFF_FLAGS","
+                          "ct(zone="MFF_SI_ZONE",table=%d)",
+                          zone, zone | 1, OFTABLE_GW_NS_STATE);
+    free(match);
 }
 
 /* Adds the flows of local port 'port' (OpenFlow port 'ofport') of a tenant
@@ -268,18 +339,27 @@ si_flows_port(struct flow_table *t, const struct si_ctx *ctx OVS_UNUSED,
 }
 
 /* Adds the flows of insertion rule 'rule': the classification of new
- * connections from the local ports of the 'n_nets' 'nets' that it covers,
- * and the counting of the connections it decides. */
+ * connections from the local ports of the 'n_nets' 'nets' that it covers
+ * (an east-west rule) or, at a gateway, of the 'n_ns' 'ns_nets' whose
+ * router's gateway this chassis is (a north-south rule), and the counting
+ * of the connections it decides. */
 void
 si_flows_rule(struct flow_table *t, const struct si_ctx *ctx,
               const struct nbrec_insertion_rule *rule,
-              const struct si_net *nets, size_t n_nets)
+              const struct si_net *nets, size_t n_nets,
+              const struct nbrec_network **ns_nets, size_t n_ns)
 {
     const struct uuid *owner = &rule->header_.uuid;
     bool egress = !strcmp(rule->direction, "egress");
-    if (!egress && strcmp(rule->direction, "ingress")) {
-        /* North-south rules are for the gateway. */
-        return;
+    bool ns = !strcmp(rule->direction, "north-south");
+    if (ns) {
+        /* North-south rules classify at the gateway, for the networks
+         * whose router's gateway this chassis is. */
+        nets = NULL;
+        n_nets = 0;
+    } else {
+        ns_nets = NULL;
+        n_ns = 0;
     }
 
     /* What the connection's decision does. */
@@ -293,12 +373,16 @@ si_flows_rule(struct flow_table *t, const struct si_ctx *ctx,
         }
         bool symmetric = !chain->n_symmetric || chain->symmetric[0];
         ds_put_format(&actions, "ct(commit,zone="MFF_SI_ZONE",exec("
-                      "set_field:0x%"PRIx64"->ct_mark)),"
+                      "set_field:0x%"PRIx64"->ct_mark%s)),"
                       "set_field:0x%"PRIx64"->"MFF_SI_CONTEXT",",
                       (uint64_t) chain->id
                       | (symmetric ? SI_MARK_SYMMETRIC : 0)
                       | SI_MARK_COMMITTED | (uint64_t) rule->id << 16,
+                      ns ? ",move:NXM_NX_REG10[5]->NXM_NX_CT_MARK[14]" : "",
                       (uint64_t) chain->id << 16);
+        if (ns) {
+            ds_put_cstr(&actions, "set_field:0x2/0x2->"MFF_SI_CONTEXT",");
+        }
     } else if (!strcmp(rule->action, "allow")) {
         ds_put_format(&actions, "ct(commit,zone="MFF_SI_ZONE",exec("
                       "set_field:0x%"PRIx64"->ct_mark)),"
@@ -321,10 +405,23 @@ si_flows_rule(struct flow_table *t, const struct si_ctx *ctx,
     /* Its classification, for each local network it covers. */
     uint16_t priority = 100 + rule->priority;
     struct ds scope = DS_EMPTY_INITIALIZER;
+    for (size_t i = 0; i < n_ns; i++) {
+        if (!strcmp(rule->scope, "tenant")
+            || (!strcmp(rule->scope, "network")
+                && rule->network == ns_nets[i])) {
+            ds_clear(&scope);
+            ds_put_format(&scope, "metadata=%"PRId64","MFF_FLAGS"="
+                          FLAG_GW_NS, ns_nets[i]->vni);
+            /* The gateway routes only IPv4. */
+            put_classify(t, owner, priority, ds_cstr(&scope), "0.0.0.0/0",
+                         rule, ds_cstr(&actions));
+        }
+    }
     for (size_t i = 0; i < n_nets; i++) {
         const struct si_net *n = &nets[i];
         ds_clear(&scope);
-        ds_put_format(&scope, "metadata=%"PRId64, n->net->vni);
+        ds_put_format(&scope, "metadata=%"PRId64","MFF_FLAGS"=0/0x10",
+                      n->net->vni);
 
         if (egress) {
             if (!strcmp(rule->scope, "network")) {
@@ -403,8 +500,39 @@ si_flows_chain(struct flow_table *t, const struct si_ctx *ctx,
                           "resubmit(,%d)", OFTABLE_SI_NEXT);
     free(match);
 
+    /* At the north-south point of a gateway, likewise, in either
+     * direction; which way the packet goes (out, towards the uplink, or
+     * in) follows from the side that started the connection. */
+    for (int rpl = 0; rpl < 2; rpl++) {
+        for (int outbound = 0; outbound < 2; outbound++) {
+            match = xasprintf(MFF_FLAGS"="FLAG_SI_RETURN","MFF_SI_CONTEXT
+                              "=0x%"PRIx32"/0xffff0000,ct_state=+trk%s,"
+                              "ct_mark=0x%"PRIx32"/0x%x", key << 16,
+                              rpl ? "+rpl" : "-rpl",
+                              key | SI_MARK_COMMITTED
+                              | (outbound ? SI_MARK_OUTBOUND : 0),
+                              0xfff | SI_MARK_COMMITTED | SI_MARK_OUTBOUND);
+            flow_table_add_format(t, owner, OFTABLE_GW_NS_STATE, 200, match,
+                                  "set_field:0x%x/0x20->"MFF_FLAGS","
+                                  "resubmit(,%d)",
+                                  rpl != outbound ? 0x20 : 0,
+                                  OFTABLE_SI_NEXT);
+            free(match);
+        }
+    }
+
     /* Replies cross a symmetric chain in reverse, from its last hop. */
     if (symmetric) {
+        match = xasprintf(MFF_FLAGS"="FLAG_SI_FRESH",ct_state=+trk+rpl,"
+                          "ct_mark=0x%"PRIx32"/0x%x",
+                          key | SI_MARK_SYMMETRIC | SI_MARK_COMMITTED,
+                          0xfff | SI_MARK_SYMMETRIC | SI_MARK_COMMITTED);
+        flow_table_add_format(t, owner, OFTABLE_GW_NS_STATE, 80, match,
+                              "set_field:0x%"PRIx32"->"MFF_SI_CONTEXT","
+                              "move:NXM_NX_CT_MARK[16..31]->"MFF_SI_RULE","
+                              "resubmit(,%d)",
+                              key << 16 | (n + 1) << 8 | 3, OFTABLE_SI_COUNT);
+        free(match);
         match = xasprintf(MFF_FLAGS"="FLAG_SI_FRESH",ct_state=+trk+rpl,"
                           "ct_mark=0x%"PRIx32"/0x%x",
                           key | SI_MARK_SYMMETRIC | SI_MARK_COMMITTED,
@@ -430,8 +558,8 @@ si_flows_chain(struct flow_table *t, const struct si_ctx *ctx,
                           key << 16 | hop << 8);
         if (hop < n) {
             flow_table_add_format(t, owner, OFTABLE_SI_NEXT, 100, match,
-                                  "set_field:0x%"PRIx32"->"MFF_SI_CONTEXT","
-                                  "resubmit(,%d)", key << 16 | (hop + 1) << 8,
+                                  "set_field:0x%x/0xff00->"MFF_SI_CONTEXT","
+                                  "resubmit(,%d)", (hop + 1) << 8,
                                   OFTABLE_SI_HOP);
         } else {
             flow_table_add_format(t, owner, OFTABLE_SI_NEXT, 100, match,
@@ -444,9 +572,8 @@ si_flows_chain(struct flow_table *t, const struct si_ctx *ctx,
                           key << 16 | hop << 8 | 1);
         if (hop > 1) {
             flow_table_add_format(t, owner, OFTABLE_SI_NEXT, 100, match,
-                                  "set_field:0x%"PRIx32"->"MFF_SI_CONTEXT","
-                                  "resubmit(,%d)",
-                                  key << 16 | (hop - 1) << 8 | 1,
+                                  "set_field:0x%x/0xff00->"MFF_SI_CONTEXT","
+                                  "resubmit(,%d)", (hop - 1) << 8,
                                   OFTABLE_SI_HOP);
         } else {
             flow_table_add_format(t, owner, OFTABLE_SI_NEXT, 100, match,

@@ -84,9 +84,12 @@ void si_flows_network(struct flow_table *, const struct si_ctx *,
                       const struct nbrec_network *);
 void si_flows_port(struct flow_table *, const struct si_ctx *,
                    const struct nbrec_port *, ofp_port_t);
+void si_flows_ns_network(struct flow_table *, const struct nbrec_network *,
+                         uint16_t zone);
 void si_flows_rule(struct flow_table *, const struct si_ctx *,
                    const struct nbrec_insertion_rule *,
-                   const struct si_net *, size_t n_nets);
+                   const struct si_net *, size_t n_nets,
+                   const struct nbrec_network **ns_nets, size_t n_ns);
 void si_flows_chain(struct flow_table *, const struct si_ctx *,
                     const struct nbrec_chain *,
                     const struct nbrec_service_instance **, size_t n_insts,

@@ -8,6 +8,7 @@
 #include "controller/binding.h"
 #include "controller/chassis.h"
 #include "controller/flow-engine.h"
+#include "controller/gateway.h"
 #include "controller/si-flows.h"
 #include "controller/si-health.h"
 #include "controller/si-native.h"
@@ -256,10 +257,28 @@ si_handle_nb(struct engine_node *node, struct engine_node *input)
             uuidset_insert(&dirty, &tenant);
         }
     }
+    /* A router's north-south flows use its conntrack zones, which depend
+     * on the other routers of its gateway (gateway_router_zone()), and its
+     * gateway's chassis: such changes recompute every router's tenant. */
+    bool all_routers = false;
     const struct nbrec_router *router;
     NBREC_ROUTER_FOR_EACH_TRACKED (router, nb) {
         row_tenant(router->tenant, &tenant);
         uuidset_insert(&dirty, &tenant);
+        all_routers |= (nbrec_router_is_new(router)
+                        || nbrec_router_is_deleted(router)
+                        || nbrec_router_is_updated(router,
+                                                   NBREC_ROUTER_COL_GATEWAY));
+    }
+    const struct nbrec_gateway *gw;
+    NBREC_GATEWAY_FOR_EACH_TRACKED (gw, nb) {
+        all_routers = true;
+    }
+    if (all_routers) {
+        NBREC_ROUTER_FOR_EACH (router, nb) {
+            row_tenant(router->tenant, &tenant);
+            uuidset_insert(&dirty, &tenant);
+        }
     }
 
     const struct nbrec_port *port;
@@ -402,19 +421,32 @@ tenant_clear(struct si_state *si, struct si_tenant *t)
     uuidset_clear(&t->owners);
 }
 
+/* Returns true if 'tenant' has insertion rules that are north-south ('ns')
+ * or not. */
 static bool
-tenant_has_rules(struct ovsdb_idl *nb, const struct uuid *tenant)
+tenant_has_rules(struct ovsdb_idl *nb, const struct uuid *tenant, bool ns)
 {
     const struct nbrec_insertion_rule *rule;
     NBREC_INSERTION_RULE_FOR_EACH (rule, nb) {
         struct uuid t;
         row_tenant(rule->tenant, &t);
-        if (uuid_equals(&t, tenant) && strcmp(rule->direction,
-                                               "north-south")) {
+        if (uuid_equals(&t, tenant)
+            && ns == !strcmp(rule->direction, "north-south")) {
             return true;
         }
     }
     return false;
+}
+
+/* Returns true if network 'net' reaches the external network through a
+ * gateway on this chassis. */
+static bool
+net_gateway_here(const struct local_state *ls, const struct nbrec_network *net)
+{
+    const struct nbrec_router *r = net->router;
+    return (ls->chassis && r && r->gateway && r->external_ip
+            && r->gateway->chassis == ls->chassis
+            && strcmp(net->type, "vlan"));
 }
 
 static int
@@ -464,7 +496,20 @@ tenant_recompute(struct si_state *si, const struct local_state *ls,
             }
         }
     }
-    t->active = n_nets && tenant_has_rules(nb, uuid);
+    /* Its networks whose gateway is this chassis. */
+    const struct nbrec_network **ns_nets = NULL;
+    size_t n_ns = 0;
+    NBREC_NETWORK_FOR_EACH (net, nb) {
+        net_tenant(net, &tenant);
+        if (uuid_equals(&tenant, uuid) && net_gateway_here(ls, net)) {
+            ns_nets = xrealloc(ns_nets, (n_ns + 1) * sizeof *ns_nets);
+            ns_nets[n_ns++] = net;
+        }
+    }
+    if (!tenant_has_rules(nb, uuid, true)) {
+        n_ns = 0;
+    }
+    t->active = (n_nets && tenant_has_rules(nb, uuid, false)) || n_ns;
 
     /* Its instances, by ID. */
     const struct nbrec_service_instance **insts = NULL;
@@ -502,11 +547,17 @@ tenant_recompute(struct si_state *si, const struct local_state *ls,
                 }
             }
         }
+        for (size_t i = 0; i < n_ns; i++) {
+            si_flows_ns_network(&si->table, ns_nets[i],
+                                gateway_router_zone(nb, ns_nets[i]->router));
+            uuidset_insert(&t->owners, &ns_nets[i]->header_.uuid);
+        }
         const struct nbrec_insertion_rule *rule;
         NBREC_INSERTION_RULE_FOR_EACH (rule, nb) {
             row_tenant(rule->tenant, &tenant);
             if (uuid_equals(&tenant, uuid)) {
-                si_flows_rule(&si->table, &ctx, rule, nets, n_nets);
+                si_flows_rule(&si->table, &ctx, rule, nets, n_nets,
+                              ns_nets, n_ns);
                 uuidset_insert(&t->owners, &rule->header_.uuid);
             }
         }
@@ -578,6 +629,7 @@ tenant_recompute(struct si_state *si, const struct local_state *ls,
         free(nets[i].reachable);
     }
     free(nets);
+    free(ns_nets);
     free(insts);
 }
 
