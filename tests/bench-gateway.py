@@ -3,8 +3,8 @@
 # Licensed under the Apache License, Version 2.0 (see LICENSE).
 #
 # Benchmark of the gateway (make bench-gateway).  It prints figures and
-# never passes or fails; with --json FILE it also writes them to FILE, as
-# one flat object of named numbers.
+# never passes or fails; with --json=FILE it also writes them to FILE, as
+# one flat object of named numbers (with "meta", see benchlib.write_json).
 #
 # On sandbox hosts (utilities/sluice-sandbox: namespaces, the userspace
 # datapath, real veths), container c1 on compute host hv1 talks through
@@ -42,37 +42,6 @@ import time
 import benchlib
 from benchlib import run
 
-# The 1,000 connections: a server on ext that accepts and reads, and a
-# client in c1 that opens them all, then sends on each every second.
-SERVER = r'''
-import resource, selectors, socket, sys
-resource.setrlimit(resource.RLIMIT_NOFILE, (4096, 4096))
-srv = socket.socket()
-srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-srv.bind((sys.argv[1], int(sys.argv[2])))
-srv.listen(1024)
-sel = selectors.DefaultSelector()
-sel.register(srv, selectors.EVENT_READ)
-while True:
-    for key, _ in sel.select():
-        if key.fileobj is srv:
-            conn, _ = srv.accept()
-            sel.register(conn, selectors.EVENT_READ)
-        elif not key.fileobj.recv(4096):
-            sel.unregister(key.fileobj)
-            key.fileobj.close()
-'''
-CLIENT = r'''
-import resource, socket, sys, time
-resource.setrlimit(resource.RLIMIT_NOFILE, (4096, 4096))
-socks = [socket.create_connection((sys.argv[1], int(sys.argv[2])), 10)
-         for _ in range(int(sys.argv[3]))]
-print("connected", flush=True)
-for _ in range(int(sys.argv[4])):
-    for s in socks:
-        s.send(b"x")
-    time.sleep(1)
-'''
 # New connections, one after another, for a number of seconds: a server
 # that accepts and closes, and a client that prints how many completed.
 ACCEPT = r'''
@@ -221,11 +190,13 @@ class Bench(benchlib.Sandbox):
     def measure_datapath(self, n):
         # Let the datapath flows of earlier traffic expire.
         time.sleep(11)
-        server = self.background('ext', 'python3', '-c', SERVER, EXT_IP,
+        server = self.background('ext', 'python3', '-c',
+                                 benchlib.MANY_SERVER, EXT_IP,
                                  '5302')
         self.wait_for(lambda: ':5302 ' in self.ns('ext', 'ss', '-ltn'))
         before = {h: self.missed(h) for h in ('hv1', 'gw1')}
-        client = self.background('c1', 'python3', '-c', CLIENT, EXT_IP,
+        client = self.background('c1', 'python3', '-c',
+                                 benchlib.MANY_CLIENT, EXT_IP,
                                  '5302', str(n), '20')
         client.stdout.readline()
         time.sleep(3)
@@ -276,7 +247,7 @@ def main():
     parser.add_argument('--seconds', type=int, default=5)
     parser.add_argument('--runs', type=int, default=5)
     parser.add_argument('--connections', type=int, default=1000)
-    parser.add_argument('--json', metavar='FILE')
+    benchlib.add_json_option(parser)
     args = parser.parse_args()
     if os.getuid():
         print('bench-gateway: needs root (network namespaces)')
@@ -330,10 +301,7 @@ def main():
           % (len(first), figures['first_packet_rtt_ms'],
              figures['later_packet_rtt_ms'],
              figures['latency_run_upcalls']))
-    if args.json:
-        with open(args.json, 'w') as f:
-            json.dump(figures, f, indent=2, sort_keys=True)
-            f.write('\n')
+    benchlib.write_json(args.json, figures, args)
 
 
 if __name__ == '__main__':

@@ -55,37 +55,6 @@ import time
 import benchlib
 from benchlib import run
 
-# The 1,000 connections: a server in c2 that accepts and reads, and a
-# client in c1 that opens them all, then sends on each every second.
-SERVER = r'''
-import resource, selectors, socket, sys
-resource.setrlimit(resource.RLIMIT_NOFILE, (4096, 4096))
-srv = socket.socket()
-srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-srv.bind((sys.argv[1], int(sys.argv[2])))
-srv.listen(1024)
-sel = selectors.DefaultSelector()
-sel.register(srv, selectors.EVENT_READ)
-while True:
-    for key, _ in sel.select():
-        if key.fileobj is srv:
-            conn, _ = srv.accept()
-            sel.register(conn, selectors.EVENT_READ)
-        elif not key.fileobj.recv(4096):
-            sel.unregister(key.fileobj)
-            key.fileobj.close()
-'''
-CLIENT = r'''
-import resource, socket, sys, time
-resource.setrlimit(resource.RLIMIT_NOFILE, (4096, 4096))
-socks = [socket.create_connection((sys.argv[1], int(sys.argv[2])), 10)
-         for _ in range(int(sys.argv[3]))]
-print("connected", flush=True)
-for _ in range(int(sys.argv[4])):
-    for s in socks:
-        s.send(b"x")
-    time.sleep(1)
-'''
 
 
 # The paths that the benchmark measures: client, server, server's address
@@ -283,11 +252,13 @@ class Bench(benchlib.Sandbox):
         of 'path' (a key of PATHS) while N connections cross it."""
         client_ns, server_ns, address, port = PATHS[path]
         hosts = ('ovn1', 'ovn2') if path == 'ovn' else ('hv1', 'hv2')
-        server = self.background(server_ns, 'python3', '-c', SERVER,
+        server = self.background(server_ns, 'python3', '-c',
+                                 benchlib.MANY_SERVER,
                                  address, str(port))
         self.wait_for(lambda: ':%d ' % port in self.ns(server_ns, 'ss',
                                                        '-ltn'))
-        client = self.background(client_ns, 'python3', '-c', CLIENT,
+        client = self.background(client_ns, 'python3', '-c',
+                                 benchlib.MANY_CLIENT,
                                  address, str(port), str(n), '20')
         client.stdout.readline()
         time.sleep(3)

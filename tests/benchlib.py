@@ -3,8 +3,9 @@
 #
 # What the benchmarks (tests/bench-*.py) share: running commands, a sandbox
 # (utilities/sluice-sandbox) in a work directory, with the build's programs
-# and the patched OVS's on the PATH, OVN 23.03 on sandbox hosts, and the
-# JSON file of results that tests/bench-report.py reads.
+# and the patched OVS's on the PATH, OVN 23.03 on sandbox hosts, programs
+# that hold many connections open, and the JSON file of results that
+# tests/bench-report.py reads.
 
 import datetime
 import json
@@ -16,6 +17,40 @@ import time
 # When the benchmark started (it imports this module first thing).
 STARTED = datetime.datetime.now(datetime.timezone.utc)
 
+
+# Many concurrent connections: a server (arguments: address, port) that
+# accepts and reads, and a client (address, port, connections, seconds)
+# that opens them all, prints "connected", then sends on each every
+# second.
+MANY_SERVER = r'''
+import resource, selectors, socket, sys
+resource.setrlimit(resource.RLIMIT_NOFILE, (4096, 4096))
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind((sys.argv[1], int(sys.argv[2])))
+srv.listen(1024)
+sel = selectors.DefaultSelector()
+sel.register(srv, selectors.EVENT_READ)
+while True:
+    for key, _ in sel.select():
+        if key.fileobj is srv:
+            conn, _ = srv.accept()
+            sel.register(conn, selectors.EVENT_READ)
+        elif not key.fileobj.recv(4096):
+            sel.unregister(key.fileobj)
+            key.fileobj.close()
+'''
+MANY_CLIENT = r'''
+import resource, socket, sys, time
+resource.setrlimit(resource.RLIMIT_NOFILE, (4096, 4096))
+socks = [socket.create_connection((sys.argv[1], int(sys.argv[2])), 10)
+         for _ in range(int(sys.argv[3]))]
+print("connected", flush=True)
+for _ in range(int(sys.argv[4])):
+    for s in socks:
+        s.send(b"x")
+    time.sleep(1)
+'''
 
 def run(*args, **kwargs):
     """Runs 'args', raising an exception if it fails.  Returns its standard
