@@ -532,11 +532,6 @@ si_flows_chain(struct flow_table *t, const struct si_ctx *ctx,
                               "move:NXM_NX_CT_MARK[16..31]->"MFF_SI_RULE","
                               "resubmit(,%d)",
                               key << 16 | (n + 1) << 8 | 3, OFTABLE_SI_COUNT);
-        free(match);
-        match = xasprintf(MFF_FLAGS"="FLAG_SI_FRESH",ct_state=+trk+rpl,"
-                          "ct_mark=0x%"PRIx32"/0x%x",
-                          key | SI_MARK_SYMMETRIC | SI_MARK_COMMITTED,
-                          0xfff | SI_MARK_SYMMETRIC | SI_MARK_COMMITTED);
         flow_table_add_format(t, owner, OFTABLE_SI_DELIVER, 80, match,
                               "set_field:0x%"PRIx32"->"MFF_SI_CONTEXT","
                               "move:NXM_NX_CT_MARK[16..31]->"MFF_SI_RULE","
