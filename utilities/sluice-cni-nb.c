@@ -104,18 +104,24 @@ cni_nb_find_chassis(const struct cni_nb *nb)
     return NULL;
 }
 
-/* Returns port 'name', if it is among the watched ports, otherwise NULL. */
-const struct nbrec_port *
-cni_nb_find_port(const struct cni_nb *nb, const char *name)
+static const struct nbrec_port *
+find_port(struct ovsdb_idl *idl, const char *name)
 {
     const struct nbrec_port *port;
 
-    NBREC_PORT_FOR_EACH (port, nb->idl) {
+    NBREC_PORT_FOR_EACH (port, idl) {
         if (!strcmp(port->name, name)) {
             return port;
         }
     }
     return NULL;
+}
+
+/* Returns port 'name', if it is among the watched ports, otherwise NULL. */
+const struct nbrec_port *
+cni_nb_find_port(const struct cni_nb *nb, const char *name)
+{
+    return find_port(nb->idl, name);
 }
 
 static bool
@@ -335,27 +341,15 @@ cni_nb_port_delete(struct cni_nb *nb, const char *name,
 static bool
 port_up_or_gone(struct ovsdb_idl *idl, const void *name)
 {
-    const struct nbrec_port *port;
-
-    NBREC_PORT_FOR_EACH (port, idl) {
-        if (!strcmp(port->name, name)) {
-            return port->n_up && port->up[0];
-        }
-    }
-    return true;
+    const struct nbrec_port *port = find_port(idl, name);
+    return !port || (port->n_up && port->up[0]);
 }
 
 static bool
 port_numbered_or_gone(struct ovsdb_idl *idl, const void *name)
 {
-    const struct nbrec_port *port;
-
-    NBREC_PORT_FOR_EACH (port, idl) {
-        if (!strcmp(port->name, name)) {
-            return port->n_ofport;
-        }
-    }
-    return true;
+    const struct nbrec_port *port = find_port(idl, name);
+    return !port || port->n_ofport;
 }
 
 /* Waits until the controller of this chassis has installed the flows of
