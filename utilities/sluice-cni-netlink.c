@@ -13,7 +13,6 @@
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
-#include <netlink/route/link/inet6.h>
 #include <netlink/route/link/veth.h>
 #include <netlink/route/route.h>
 #include <sched.h>
@@ -157,38 +156,44 @@ link_change(struct nl_sock *sk, const char *name, const char *mac)
     return NULL;
 }
 
-/* Turns off IPv6 address generation on link 'name', which must be down, so
- * that it never gets a link-local address.  The host side of a veth is a
- * switch port and needs no address, and ovs-vswitchd's userspace datapath
- * keeps tunnel state for every address of every interface in its
- * namespace, which it rebuilds after each port change by scanning all of
- * them: with a link-local address on each of 1,000 veths, that keeps its
- * main loop (which also forwards the veths' packets) busy for about 350 ms
- * after every attach.  A kernel without IPv6 has nothing to turn off.
- * Returns NULL on success, otherwise a malloc()'d error message. */
+/* Turns IPv6 off on link 'name' in the current network namespace, before
+ * it comes up, so that it gets neither a link-local address nor the
+ * multicast route (ff00::/8) that the kernel gives every interface with
+ * IPv6.  The host side of a veth is a switch port and needs neither, and
+ * ovs-vswitchd reacts to both: its userspace datapath keeps tunnel state for
+ * every address of every interface in its namespace and rereads its routing
+ * table after each route change, each time scanning every interface.  With
+ * 1,000 veths, that kept its main loop (which also forwards the veths'
+ * packets) busy for hundreds of milliseconds after every attach.  A kernel
+ * without IPv6 has nothing to turn off.  (Netlink can only turn off address
+ * generation, which leaves the route, hence the sysctl.)  Returns NULL on
+ * success, otherwise a malloc()'d error message. */
 static char *
-ipv6_addresses_off(struct nl_sock *sk, const char *name)
+ipv6_off(const char *name)
 {
-    struct rtnl_link *link;
-    int err = rtnl_link_get_kernel(sk, 0, name, &link);
-    if (!err) {
-        struct rtnl_link *change = rtnl_link_alloc();
-        rtnl_link_inet6_set_addr_gen_mode(change, IN6_ADDR_GEN_MODE_NONE);
-        err = rtnl_link_change(sk, link, change, 0);
-        rtnl_link_put(change);
-        rtnl_link_put(link);
+    char *path = xasprintf("/proc/sys/net/ipv6/conf/%s/disable_ipv6", name);
+    char *error = NULL;
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno != ENOENT || !access("/proc/sys/net/ipv6", F_OK)) {
+            error = xasprintf("turning off IPv6 on %s failed (%s: %s)", name,
+                              path, ovs_strerror(errno));
+        }
+    } else {
+        if (write(fd, "1", 1) != 1) {
+            error = xasprintf("turning off IPv6 on %s failed (%s: %s)", name,
+                              path, ovs_strerror(errno));
+        }
+        close(fd);
     }
-    if (err && err != -NLE_AF_NOSUPPORT && err != -NLE_OPNOTSUPP) {
-        return xasprintf("turning off IPv6 addresses on %s failed (%s)",
-                         name, nl_geterror(err));
-    }
-    return NULL;
+    free(path);
+    return error;
 }
 
-/* Creates a veth pair: 'host_name' in the host namespace, with 'alias' as
- * its alias, without IPv6 addresses and up, and its peer 'ifname' in the container's, down until
- * cni_nl_configure() configures it; both with 'mtu' and without TX checksum
- * offload.  Returns NULL on success, otherwise a malloc()'d error message,
+/* Creates a veth pair: 'host_name' in the host namespace (the current one),
+ * with 'alias' as its alias, without IPv6 and up, and its peer 'ifname' in
+ * the container's, down until cni_nl_configure() configures it; both with
+ * 'mtu' and without TX checksum offload.  Returns NULL on success, otherwise a malloc()'d error message,
  * and then nothing is left. */
 char *
 cni_nl_veth_create(struct cni_nl *nl, const char *host_name,
@@ -218,7 +223,7 @@ cni_nl_veth_create(struct cni_nl *nl, const char *host_name,
         error = tx_checksum_off(nl->cont_ctl, ifname);
     }
     if (!error) {
-        error = ipv6_addresses_off(nl->host, host_name);
+        error = ipv6_off(host_name);
     }
     if (!error) {
         error = link_change(nl->host, host_name, NULL);
