@@ -159,6 +159,26 @@ binding_update(struct binding_acks *acks, struct ovsdb_idl *nb,
     }
 }
 
+/* Returns true if a port to report has appeared since the last put.  Its
+ * flows may all be installed already (a reservation), but the next put must
+ * still end with a barrier: the switch answers it only after it has taken
+ * in the port's interface, so that the port's first packets are not lost
+ * when the port is reported up.  (ovs-vswitchd adds an interface to its
+ * datapath before it translates packets from it, and reports the interface
+ * in between.) */
+bool
+binding_has_fresh(const struct binding_acks *acks)
+{
+    const struct shash_node *node;
+    SHASH_FOR_EACH (node, &acks->unreported) {
+        const struct unreported *u = node->data;
+        if (!u->seq) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Records that put 'put_seq' contains the flows of every bound port and the
  * configuration numbered 'nb_cfg': once the switch acknowledges it, the
  * ports that are not up yet can be reported up, and 'nb_cfg' as applied. */

@@ -50,6 +50,7 @@ void binding_update(struct binding_acks *, struct ovsdb_idl *nb,
                     const struct simap *bindings, const struct sset *reserved,
                     const struct sset *changed, const struct sset *gone,
                     bool all, const struct nbrec_chassis *);
+bool binding_has_fresh(const struct binding_acks *);
 void binding_note_put(struct binding_acks *, int64_t nb_cfg,
                       uint64_t put_seq);
 void binding_report(struct binding_acks *, struct ovsdb_idl_txn *,

@@ -176,6 +176,7 @@ static void queue_flow_mod(struct ovs_list *msgs, const struct flow_key *,
                            uint16_t command, const struct ofpact *,
                            size_t ofpacts_len, uint64_t cookie);
 static void send_bundle(struct ofctrl *, struct ovs_list *msgs);
+static void send_barrier(struct ofctrl *);
 static void handle_message(struct ofctrl *, const struct ofp_header *);
 static void handle_port_desc_reply(struct ofctrl *, const struct ofp_header *);
 static void handle_port_status(struct ofctrl *, const struct ofp_header *);
@@ -363,10 +364,13 @@ ofctrl_get_ports(const struct ofctrl *ofctrl, uint64_t *seqno)
  *
  * Returns the sequence number of this put: ofctrl_get_acked() reaches it
  * once the switch has applied everything sent so far.  If nothing needed to
- * be sent, the sequence number is the previous one.  Without a connection,
- * nothing is sent and 0 is returned. */
+ * be sent, the sequence number is the previous one, unless 'barrier' is
+ * true: then a barrier alone makes a new put, acknowledged once the switch
+ * has processed everything it did before receiving it.  Without a
+ * connection, nothing is sent and 0 is returned. */
 uint64_t
-ofctrl_put(struct ofctrl *ofctrl, struct flow_table **tables, size_t n)
+ofctrl_put(struct ofctrl *ofctrl, struct flow_table **tables, size_t n,
+           bool barrier)
 {
     if (!rconn_is_connected(ofctrl->rconn)) {
         for (size_t i = 0; i < n; i++) {
@@ -457,6 +461,8 @@ ofctrl_put(struct ofctrl *ofctrl, struct flow_table **tables, size_t n)
     ovs_list_push_back_all(&before, &after);
     if (!ovs_list_is_empty(&before)) {
         send_bundle(ofctrl, &before);
+    } else if (barrier) {
+        send_barrier(ofctrl);
     }
     return ofctrl->put_seq;
 }
@@ -737,14 +743,20 @@ send_bundle(struct ofctrl *ofctrl, struct ovs_list *msgs)
     rconn_send(ofctrl->rconn,
                ofputil_encode_bundle_ctrl_request(OFCTRL_VERSION, &ctrl),
                NULL);
+    send_barrier(ofctrl);
+    ofctrl->n_puts++;
+}
 
+/* Sends a barrier that acknowledges a new put sequence number. */
+static void
+send_barrier(struct ofctrl *ofctrl)
+{
     struct ofpbuf *barrier = ofputil_encode_barrier_request(OFCTRL_VERSION);
     struct pending_put *p = xmalloc(sizeof *p);
     p->barrier_xid = ((struct ofp_header *) barrier->data)->xid;
     p->seq = ++ofctrl->put_seq;
     ovs_list_push_back(&ofctrl->pending, &p->node);
     rconn_send(ofctrl->rconn, barrier, NULL);
-    ofctrl->n_puts++;
 }
 
 static const struct desired_flow *

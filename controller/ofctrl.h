@@ -69,7 +69,8 @@ uint64_t ofctrl_get_datapath_id(const struct ofctrl *);
 bool ofctrl_get_native_actions(const struct ofctrl *, bool *native);
 const struct simap *ofctrl_get_ports(const struct ofctrl *,
                                     uint64_t *seqno);
-uint64_t ofctrl_put(struct ofctrl *, struct flow_table **tables, size_t n);
+uint64_t ofctrl_put(struct ofctrl *, struct flow_table **tables, size_t n,
+                    bool barrier);
 void ofctrl_force_full_sync(struct ofctrl *);
 uint64_t ofctrl_get_acked(const struct ofctrl *);
 bool ofctrl_is_synced(const struct ofctrl *);

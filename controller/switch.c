@@ -115,7 +115,8 @@ switch_ctx_put(struct switch_ctx *sw, struct ovsdb_idl_txn *nb_txn,
         &sw->engine.flows_state.table, &sw->engine.si_state.table,
     };
     size_t n_tables = sw->native_missing ? 1 : ARRAY_SIZE(tables);
-    uint64_t put_seq = ofctrl_put(sw->ofctrl, tables, n_tables);
+    uint64_t put_seq = ofctrl_put(sw->ofctrl, tables, n_tables,
+                                  binding_has_fresh(&sw->acks));
     binding_note_put(&sw->acks, g ? g->nb_cfg : 0, put_seq);
     binding_report(&sw->acks, nb_txn, port_by_name, ls->chassis,
                    ofctrl_get_acked(sw->ofctrl));
