@@ -127,7 +127,9 @@ probe_config(const struct nbrec_service_instance *inst, int *interval,
         return METHOD_PACKET;
     } else if (method && !strcmp(method, "tcp")) {
         return METHOD_TCP;
-    } else if (method && !strcmp(method, "bfd")) {
+    } else if (method && !strcmp(method, "bfd")
+               && strcmp(inst->type, "inline")) {
+        /* An in-line instance has no tunnel to run BFD on: ICMP. */
         return METHOD_BFD;
     }
     return METHOD_ICMP;
@@ -153,7 +155,8 @@ bfd_up(struct ovsdb_idl *ovs, const struct nbrec_service_instance *inst)
 }
 
 /* Probes the instances that this chassis needs to know about: the port
- * pairs on it, and the appliances it may send to, among the instances in
+ * pairs on it, the appliances it may send to, the in-line instances on
+ * the external network of a gateway on it, among the instances in
  * 'nb' (through 'ofctrl' for probe packets; BFD from the local database
  * 'ovs', which may be NULL in central mode).  Records what changed. */
 void
@@ -174,6 +177,10 @@ si_health_run(struct si_health *h, const struct si_ctx *ctx,
         bool pair = !strcmp(inst->type, "port-pair");
         if (!inst->service || (pair && (!ctx->chassis
                                         || inst->chassis != ctx->chassis))) {
+            continue;
+        }
+        /* An in-line instance is probed by the gateway that reaches it. */
+        if (!strcmp(inst->type, "inline") && !si_inline_gateway(ctx, inst)) {
             continue;
         }
 
