@@ -427,6 +427,59 @@ instance_set(struct ctl_context *ctx, const struct ovsdb_idl_row *row,
     return error;
 }
 
+/* Returns the in-line instance whose address is 'address' (an IPv4
+ * address, perhaps with a prefix length), or NULL. */
+const struct nbrec_service_instance *
+ctl_inline_instance_at(struct ovsdb_idl *idl, const char *address)
+{
+    char *host = xmemdup0(address, strcspn(address, "/"));
+    ovs_be32 ip;
+    bool ok = ip_parse(host, &ip);
+    free(host);
+    if (!ok) {
+        return NULL;
+    }
+
+    const struct nbrec_service_instance *inst;
+    NBREC_SERVICE_INSTANCE_FOR_EACH (inst, idl) {
+        ovs_be32 inst_ip;
+        if (!strcmp(inst->type, "inline") && inst->address
+            && ip_parse(inst->address, &inst_ip) && inst_ip == ip) {
+            return inst;
+        }
+    }
+    return NULL;
+}
+
+/* Returns an error message if 'address', 'what' (as the message calls
+ * it), is an in-line instance's address, or NULL. */
+char *
+ctl_inline_conflict(struct ovsdb_idl *idl, const char *address,
+                    const char *what)
+{
+    const struct nbrec_service_instance *inst
+        = ctl_inline_instance_at(idl, address);
+    if (!inst) {
+        return NULL;
+    }
+    char *path = ctl_noun_path(&ctl_noun_instance, &inst->header_);
+    char *error = xasprintf("%s %s is the address of inline instance %s",
+                            what, address, path);
+    free(path);
+    return error;
+}
+
+/* Returns true if 'address' (perhaps with a prefix length) is 'ip'. */
+static bool
+is_ip(const char *address, ovs_be32 ip)
+{
+    char *host = address ? xmemdup0(address, strcspn(address, "/")) : NULL;
+    ovs_be32 a;
+    bool is = host && ip_parse(host, &a) && a == ip;
+    free(host);
+    return is;
+}
+
 /* Checks in-line instance 'inst', called 'path', beyond what every
  * instance with an address needs. */
 static char *
@@ -444,10 +497,8 @@ inline_validate(struct ctl_context *ctx,
 
     const struct nbrec_service_instance *other;
     NBREC_SERVICE_INSTANCE_FOR_EACH (other, ctx->idl) {
-        ovs_be32 other_ip;
         if (other != inst && !strcmp(other->type, "inline")
-            && other->address && ip_parse(other->address, &other_ip)
-            && other_ip == ip) {
+            && is_ip(other->address, ip)) {
             char *other_path = ctl_noun_path(&ctl_noun_instance,
                                              &other->header_);
             char *error = xasprintf("inline instance %s: address %s is "
@@ -455,6 +506,28 @@ inline_validate(struct ctl_context *ctx,
                                     path, inst->address, other_path);
             free(other_path);
             return error;
+        }
+    }
+
+    /* The gateway's own addresses and its next hop are not a machine's. */
+    const struct nbrec_router *r;
+    NBREC_ROUTER_FOR_EACH (r, ctx->idl) {
+        bool used = is_ip(r->external_ip, ip);
+        for (size_t i = 0; !used && i < r->n_nat; i++) {
+            used = is_ip(r->nat[i]->external_ip, ip);
+        }
+        if (used) {
+            return xasprintf("inline instance %s: address %s is an external "
+                             "address of router %s/%s", path, inst->address,
+                             r->tenant->name, r->name);
+        }
+    }
+    const struct nbrec_gateway *gw;
+    NBREC_GATEWAY_FOR_EACH (gw, ctx->idl) {
+        if (is_ip(gw->external_nexthop, ip) || is_ip(gw->management_ip, ip)) {
+            return xasprintf("inline instance %s: address %s is gateway "
+                             "%s's nexthop or management address", path,
+                             inst->address, gw->name);
         }
     }
     return check_inline_service(ctx->idl, inst->service);
