@@ -34,7 +34,6 @@ static const struct uuid shared_owner = { .parts = { 0x5a, 0, 0, 0 } };
 #define ZONE_BASE 0x8000
 #define ZONE_MASK 0x3fff
 
-static struct eth_addr external_mac(ovs_be32 ip);
 static bool parse_ipv4_prefix(const char *, struct ip_prefix *);
 static ofp_port_t uplink_port(const struct flow_ctx *,
                               const struct nbrec_gateway *);
@@ -193,7 +192,7 @@ gateway_router_flows(struct flow_table *t, const struct flow_ctx *ctx,
     }
     bool here = gw->chassis == ctx->chassis;
     uint16_t zone = here ? gateway_router_zone(nb, r) : 0;
-    struct eth_addr ext_mac = external_mac(ext_ip);
+    struct eth_addr ext_mac = gateway_external_mac(ext_ip);
     struct ds match = DS_EMPTY_INITIALIZER;
     struct ds actions = DS_EMPTY_INITIALIZER;
 
@@ -280,7 +279,7 @@ gateway_router_flows(struct flow_table *t, const struct flow_ctx *ctx,
         if (!ip_parse(addr, &ip)) {
             continue;
         }
-        struct eth_addr mac = external_mac(ip);
+        struct eth_addr mac = gateway_external_mac(ip);
         ds_put_format(&match, "arp,arp_op=1,arp_tpa=%s", addr);
         flows_put_arp_reply(&actions, mac, addr);
         flow_table_add(t, owner, OFTABLE_GW_INBOUND, 100, ds_cstr(&match),
@@ -534,8 +533,8 @@ firewall_flows(struct flow_table *t, const struct uuid *owner, uint16_t zone,
 /* Returns the MAC of external address 'ip': 0a:5a followed by the
  * address.  ARP for the address is answered with it, and a packet to it is
  * for the router that owns the address. */
-static struct eth_addr
-external_mac(ovs_be32 ip)
+struct eth_addr
+gateway_external_mac(ovs_be32 ip)
 {
     struct eth_addr mac = ETH_ADDR_C(0a,5a,00,00,00,00);
     memcpy(&mac.ea[2], &ip, sizeof ip);

@@ -35,6 +35,7 @@ void gateway_router_flows(struct flow_table *, const struct flow_ctx *,
                           struct ovsdb_idl *nb, const struct nbrec_router *);
 uint16_t gateway_router_zone(struct ovsdb_idl *nb,
                              const struct nbrec_router *);
+struct eth_addr gateway_external_mac(ovs_be32 ip);
 bool gateway_arp_request(const void *packet, size_t size,
                          uint32_t nexthop, struct ofpbuf *request);
 

@@ -206,6 +206,34 @@ enum {
     /* The end of the north-south chain: an outbound packet on to the NAT
      * zone (OFTABLE_GW_OUT_STATE), an inbound one to OFTABLE_NEXTHOP. */
     OFTABLE_GW_NS_EXIT = 42,
+
+    /* In-line instances (type "inline"): service machines on a gateway's
+     * external network, reached out of the uplink without encapsulation.
+     * si-flows.c builds these tables. */
+
+    /* A north-south packet for an in-line instance, whose address is in
+     * MFF_GW_NEXTHOP: the router's external MAC as source, on to
+     * OFTABLE_GW_NEIGHBOR, which resolves the machine's MAC as a next
+     * hop's and sends the packet out of the uplink. */
+    OFTABLE_GW_INLINE_SEND = 43,
+
+    /* Learned from the ARP packets of in-line instances (OFTABLE_GW_UPLINK):
+     * a source MAC on the uplink -> the instance's number in
+     * MFF_GW_INLINE. */
+    OFTABLE_GW_INLINE_MAC = 44,
+
+    /* An IP packet from the uplink: if an in-line instance sent it, with
+     * an address of a network of the instance's tenant whose router's
+     * gateway this is, into conntrack in that router's service-insertion
+     * zone, on to OFTABLE_GW_INLINE_CHECK; anything else on to
+     * OFTABLE_GW_INBOUND. */
+    OFTABLE_GW_INLINE_RETURN = 45,
+
+    /* A packet back from an in-line instance continues its chain
+     * (OFTABLE_GW_NS_STATE) only if its connection crosses a chain whose
+     * hop has this instance pinned; its direction is conntrack's.  Anything
+     * else is dropped and counted. */
+    OFTABLE_GW_INLINE_CHECK = 46,
 };
 
 /* Registers.
@@ -242,6 +270,8 @@ enum {
  *                     (then reg12[0..15] is the router's service-insertion
  *                     zone, and reg11's flags bit 1 is set for a chain).
  *   reg10 bit 5       ...and goes out, towards the uplink.
+ *   reg9[0..15]       the in-line instance (its number on this chassis)
+ *                     that sent a packet from the uplink, or 0.
  */
 #define MFF_FLAGS "reg10"
 #define FLAG_FROM_REMOTE "0x1/0x1"      /* Match on MFF_FLAGS. */
@@ -261,6 +291,7 @@ enum {
 #define MFF_SI_INSTANCE "NXM_NX_REG13[16..31]"
 #define MFF_GW_ZONE "NXM_NX_REG14[0..15]"
 #define MFF_GW_NEXTHOP "NXM_NX_REG15[]"
+#define MFF_GW_INLINE "NXM_NX_REG9[0..15]"
 
 /* Conntrack state of a connection of a local port of a tenant with
  * insertion rules (in the port's zone):

@@ -5,6 +5,8 @@
 #include "controller/si-flows.h"
 #include <string.h>
 #include "controller/flow-table.h"
+#include "controller/flows.h"
+#include "controller/gateway.h"
 #include "controller/pipeline.h"
 #include "controller/si-health.h"
 #include "controller/si-ids.h"
@@ -47,6 +49,9 @@ static void put_classify(struct flow_table *, const struct uuid *owner,
                          const char *actions);
 static void put_option(struct ds *actions, const char *reserved);
 static void put_label_match(struct ds *, int hop, unsigned int value);
+static void put_inline(struct flow_table *, const struct si_ctx *,
+                       const struct nbrec_service_instance *,
+                       uint32_t number, const char *steer);
 static int encap_mtu(const struct si_ctx *, int overhead);
 static bool is_ipv6(const char *ip);
 static const char *family(bool ipv6);
@@ -217,6 +222,19 @@ si_flows_static(struct flow_table *t, const struct si_ctx *ctx)
                           "resubmit(,%d)", OFTABLE_SI_CLASSIFY);
     flow_table_add(t, o, OFTABLE_GW_NS_STATE, 0, "", "drop");
 
+    /* In-line instances at a gateway: an IP packet from the uplink is
+     * looked up by its source MAC among the in-line instances' (learned),
+     * and goes on to OFTABLE_GW_INBOUND unless one of them sent it. */
+    flow_table_add_format(t, o, OFTABLE_GW_UPLINK, 5, "ip",
+                          "load:0->"MFF_GW_INLINE",resubmit(,%d),"
+                          "resubmit(,%d)", OFTABLE_GW_INLINE_MAC,
+                          OFTABLE_GW_INLINE_RETURN);
+    flow_table_add(t, o, OFTABLE_GW_INLINE_MAC, 0, "", "drop");
+    flow_table_add_format(t, o, OFTABLE_GW_INLINE_RETURN, 0, "",
+                          "resubmit(,%d)", OFTABLE_GW_INBOUND);
+    flow_table_add(t, o, OFTABLE_GW_INLINE_CHECK, 0, "", "drop");
+    flow_table_add(t, o, OFTABLE_GW_INLINE_SEND, 0, "", "drop");
+
     /* A packet that left a local port pair: its context from conntrack;
      * back to this chassis' chain, or to the chassis that sent it. */
     flow_table_add_format(t, o, OFTABLE_SI_PAIR_OUT, 100,
@@ -292,6 +310,20 @@ si_flows_ns_network(struct flow_table *t, const struct nbrec_network *net,
                           "ct(zone="MFF_SI_ZONE",table=%d)",
                           zone, zone | 1, OFTABLE_GW_NS_STATE);
     free(match);
+
+    /* To an in-line instance, from the router's external MAC. */
+    ovs_be32 ext_ip;
+    if (net->router && net->router->external_ip
+        && ip_parse(net->router->external_ip, &ext_ip)) {
+        struct eth_addr mac = gateway_external_mac(ext_ip);
+        match = xasprintf(MFF_FLAGS"="FLAG_GW_NS",metadata=%"PRId64",ip",
+                          net->vni);
+        flow_table_add_format(t, owner, OFTABLE_GW_INLINE_SEND, 100, match,
+                              "set_field:"ETH_ADDR_FMT"->eth_src,"
+                              "resubmit(,%d)", ETH_ADDR_ARGS(mac),
+                              OFTABLE_GW_NEIGHBOR);
+        free(match);
+    }
 }
 
 /* Adds the flows of local port 'port' (OpenFlow port 'ofport') of a tenant
@@ -613,6 +645,36 @@ si_flows_chain(struct flow_table *t, const struct si_ctx *ctx,
                               "group:%"PRIu32,
                               si_ids_get(ctx->ids, &svc->header_.uuid,
                                          SI_ID_SERVICE_GROUP));
+
+        /* A packet back from an in-line instance of the hop belongs to a
+         * connection of this chain that has the instance pinned for the
+         * hop; it goes forward, or in reverse if it is a reply (which
+         * only a symmetric chain takes back). */
+        for (size_t j = 0; j < n_insts; j++) {
+            const struct nbrec_service_instance *inst = insts[j];
+            if (inst->service != svc || strcmp(inst->type, "inline")) {
+                continue;
+            }
+            uint32_t number = si_ids_get(ctx->ids, &inst->header_.uuid,
+                                         SI_ID_INSTANCE);
+            for (int rpl = 0; rpl < 1 + symmetric; rpl++) {
+                uint32_t mark = (key | SI_MARK_COMMITTED
+                                 | (rpl ? SI_MARK_SYMMETRIC : 0));
+                ds_clear(&m);
+                ds_put_format(&m, "reg9=%"PRIu32"/0xffff,"
+                              "ct_state=+trk-inv%s,"
+                              "ct_mark=0x%"PRIx32"/0x%"PRIx32",", number,
+                              rpl ? "+rpl" : "-rpl", mark,
+                              mark | 0xfff);
+                put_label_match(&m, hop, inst->id);
+                flow_table_add_format(t, owner, OFTABLE_GW_INLINE_CHECK, 100,
+                                      ds_cstr(&m),
+                                      "set_field:0x%"PRIx32"->"
+                                      MFF_SI_CONTEXT",resubmit(,%d)",
+                                      key << 16 | hop << 8 | 2 | rpl,
+                                      OFTABLE_GW_NS_STATE);
+            }
+        }
     }
     ds_destroy(&m);
 
@@ -748,6 +810,11 @@ si_flows_instance(struct flow_table *t, const struct si_ctx *ctx,
     char *steer = xasprintf("reg13=0x%"PRIx32"/0xffff0000", number << 16);
 
     if (!si_instance_usable(ctx, inst)) {
+        goto out;
+    }
+
+    if (!strcmp(inst->type, "inline")) {
+        put_inline(t, ctx, inst, number, steering ? steer : NULL);
         goto out;
     }
 
@@ -950,9 +1017,134 @@ si_port_name(const struct nbrec_service_instance *inst)
     return xasprintf("si-%.8s%.4s", uuid, uuid + 9);
 }
 
+/* Adds the flows of in-line instance 'inst', whose number on this chassis
+ * is 'number', at the gateway whose external subnet holds its address: its
+ * ARP packets teach its MAC, and, if 'steer' is nonnull (the match of the
+ * packets to send to it), the packets go out of the uplink to it and come
+ * back from it for the networks of its tenant whose router's gateway is on
+ * this chassis. */
+static void
+put_inline(struct flow_table *t, const struct si_ctx *ctx,
+           const struct nbrec_service_instance *inst, uint32_t number,
+           const char *steer)
+{
+    const struct uuid *owner = &inst->header_.uuid;
+    uint16_t uplink = ofp_to_u16(si_instance_port(ctx, inst, true));
+    ovs_be32 ip;
+    if (!ip_parse(inst->address, &ip)) {
+        return;
+    }
+
+    /* Its ARP packets teach its MAC as a next hop's, as they would for any
+     * host of the external subnet, and as the source of the packets that
+     * it returns.  The flows that they teach go with this one. */
+    char *match = xasprintf("in_port=%"PRIu16",arp,arp_spa="IP_FMT, uplink,
+                            IP_ARGS(ip));
+    flow_table_add_format(t, owner, OFTABLE_GW_UPLINK, 110, match,
+                          "learn(table=%d,priority=100,"
+                          MFF_GW_NEXTHOP"=NXM_OF_ARP_SPA[],"
+                          "load:NXM_NX_ARP_SHA[]->NXM_OF_ETH_DST[],"
+                          "output:NXM_OF_IN_PORT[]),"
+                          "learn(table=%d,priority=100,delete_learned,"
+                          "NXM_OF_IN_PORT[],NXM_OF_ETH_SRC[]=NXM_NX_ARP_SHA[],"
+                          "load:%"PRIu32"->"MFF_GW_INLINE"),resubmit(,%d)",
+                          OFTABLE_GW_NEIGHBOR, OFTABLE_GW_INLINE_MAC, number,
+                          OFTABLE_GW_INBOUND);
+    free(match);
+
+    /* What it returns that no connection explains is counted. */
+    match = xasprintf("reg9=%"PRIu32"/0xffff", number);
+    flow_table_add(t, owner, OFTABLE_GW_INLINE_CHECK, 1, match, "drop");
+    free(match);
+
+    if (!steer) {
+        return;
+    }
+
+    /* The packet, as it is, out of the uplink (which it may have come in
+     * on) to the instance's MAC. */
+    flow_table_add_format(t, owner, OFTABLE_SI_STEER, 100, steer,
+                          "resubmit(,%d)", OFTABLE_SI_SEND);
+    flow_table_add_format(t, owner, OFTABLE_SI_SEND, 100, steer,
+                          "load:0->NXM_OF_IN_PORT[],"
+                          "load:%#"PRIx32"->"MFF_GW_NEXTHOP","
+                          "resubmit(,%d)", ntohl(ip), OFTABLE_GW_INLINE_SEND);
+
+    /* Back from it: a packet from or to an address of one of its tenant's
+     * networks whose router's gateway is here goes into conntrack in that
+     * router's service-insertion zone, to be checked against its
+     * connection.  Subnets do not overlap within a tenant, so the address
+     * names the network. */
+    for (size_t i = 0; i < ctx->n_ns; i++) {
+        const struct nbrec_network *net = ctx->ns_nets[i];
+        uint16_t zone = gateway_router_zone(ctx->nb, net->router);
+        struct eth_addr mac = flows_router_mac(net->vni);
+        for (size_t j = 0; j < net->n_subnets; j++) {
+            if (is_ipv6(net->subnets[j])) {
+                continue;
+            }
+            for (int src = 0; src < 2; src++) {
+                match = xasprintf("reg9=%"PRIu32"/0xffff,ip,%s=%s", number,
+                                  src ? "nw_src" : "nw_dst",
+                                  net->subnets[j]);
+                flow_table_add_format(
+                    t, owner, OFTABLE_GW_INLINE_RETURN, src ? 110 : 100,
+                    match,
+                    "load:0->NXM_OF_IN_PORT[],"
+                    "set_field:%"PRId64"->metadata,"
+                    "set_field:"ETH_ADDR_FMT"->eth_src,"
+                    "load:%"PRIu16"->"MFF_GW_ZONE","
+                    "load:%"PRIu16"->"MFF_SI_ZONE","
+                    "set_field:0x12/0x3f->"MFF_FLAGS","
+                    "ct(zone="MFF_SI_ZONE",table=%d)",
+                    net->vni, ETH_ADDR_ARGS(mac), zone, zone | 1,
+                    OFTABLE_GW_INLINE_CHECK);
+                free(match);
+            }
+        }
+    }
+}
+
+/* Returns the gateway on this chassis whose external subnet holds the
+ * address of in-line instance 'inst', and whose uplink is on the switch, or
+ * NULL. */
+const struct nbrec_gateway *
+si_inline_gateway(const struct si_ctx *ctx,
+                  const struct nbrec_service_instance *inst)
+{
+    struct in6_addr addr;
+    bool ipv4;
+
+    if (!ctx->chassis || !ctx->nb || !inst->address) {
+        return NULL;
+    }
+    char *error = ip_addr_parse(inst->address, &addr, &ipv4);
+    if (error || !ipv4) {
+        free(error);
+        return NULL;
+    }
+
+    const struct nbrec_gateway *gw;
+    NBREC_GATEWAY_FOR_EACH (gw, ctx->nb) {
+        struct ip_prefix subnet;
+        if (gw->chassis != ctx->chassis || !gw->external_subnet
+            || !simap_get(ctx->ports, gw->uplink)) {
+            continue;
+        }
+        error = ip_prefix_parse(gw->external_subnet, &subnet);
+        if (error) {
+            free(error);
+        } else if (subnet.ipv4 && ip_prefix_contains(&subnet, &addr)) {
+            return gw;
+        }
+    }
+    return NULL;
+}
+
 /* Returns the OpenFlow port through which this chassis reaches 'inst': an
- * appliance's tunnel port, or a local port pair's input interface (or, if
- * '!in', its output interface); OFPP_NONE if it has none here. */
+ * appliance's tunnel port, a local port pair's input interface (or, if
+ * '!in', its output interface), or the uplink of the gateway of an in-line
+ * instance; OFPP_NONE if it has none here. */
 ofp_port_t
 si_instance_port(const struct si_ctx *ctx,
                  const struct nbrec_service_instance *inst, bool in)
@@ -960,7 +1152,13 @@ si_instance_port(const struct si_ctx *ctx,
     const char *name;
     char *owned = NULL;
 
-    if (strcmp(inst->type, "port-pair")) {
+    if (!strcmp(inst->type, "inline")) {
+        const struct nbrec_gateway *gw = si_inline_gateway(ctx, inst);
+        if (!gw) {
+            return OFPP_NONE;
+        }
+        name = gw->uplink;
+    } else if (strcmp(inst->type, "port-pair")) {
         name = owned = si_port_name(inst);
     } else if (inst->chassis == ctx->chassis && ctx->chassis) {
         name = in ? inst->in_interface : inst->out_interface;

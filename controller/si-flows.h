@@ -25,11 +25,13 @@
 struct flow_table;
 struct nbrec_chain;
 struct nbrec_chassis;
+struct nbrec_gateway;
 struct nbrec_insertion_rule;
 struct nbrec_network;
 struct nbrec_port;
 struct nbrec_service;
 struct nbrec_service_instance;
+struct ovsdb_idl;
 struct si_health;
 struct si_ids;
 struct simap;
@@ -63,6 +65,14 @@ struct si_ctx {
     const struct si_health *health;     /* Which instances are up. */
     bool native;                /* Lower to the native actions where they
                                  * apply (si-native.h). */
+    struct ovsdb_idl *nb;       /* The northbound database: gateways, for
+                                 * in-line instances. */
+
+    /* The networks of the tenant being lowered whose router's gateway is
+     * on this chassis, if the tenant has north-south rules (set by si.c
+     * for one tenant at a time). */
+    const struct nbrec_network **ns_nets;
+    size_t n_ns;
 };
 
 /* A network with local ports, as the egress point sees it. */
@@ -107,6 +117,8 @@ ofp_port_t si_instance_port(const struct si_ctx *,
                             bool in);
 bool si_instance_usable(const struct si_ctx *,
                         const struct nbrec_service_instance *);
+const struct nbrec_gateway *si_inline_gateway(
+    const struct si_ctx *, const struct nbrec_service_instance *);
 int si_appliance_mtu(const struct si_ctx *, const char *type);
 
 #endif /* si-flows.h */

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "controller/gateway.h"
 #include "controller/ofctrl.h"
 #include "controller/si-flows.h"
 #include "controller/si-ids.h"
@@ -58,6 +59,8 @@ struct probe {
     bool outstanding;           /* A probe is awaiting its answer. */
     uint16_t seq;               /* The latest probe's sequence number. */
     int fd;                     /* The TCP probe's socket, or -1. */
+    bool in_line;               /* An in-line instance: an ARP request for
+                                 * its address at every interval too. */
     bool seen;                  /* Still wanted, in si_health_run(). */
 };
 
@@ -78,6 +81,9 @@ static void probe_send(struct si_health *, struct probe *,
                        struct ofctrl *);
 static void probe_close(struct probe *);
 static void icmp_receive(struct si_health *);
+static void inline_arp(const struct si_ctx *,
+                       const struct nbrec_service_instance *,
+                       struct ofctrl *);
 
 /* Creates an empty health state. */
 struct si_health *
@@ -127,7 +133,9 @@ probe_config(const struct nbrec_service_instance *inst, int *interval,
         return METHOD_PACKET;
     } else if (method && !strcmp(method, "tcp")) {
         return METHOD_TCP;
-    } else if (method && !strcmp(method, "bfd")) {
+    } else if (method && !strcmp(method, "bfd")
+               && strcmp(inst->type, "inline")) {
+        /* An in-line instance has no tunnel to run BFD on: ICMP. */
         return METHOD_BFD;
     }
     return METHOD_ICMP;
@@ -153,7 +161,8 @@ bfd_up(struct ovsdb_idl *ovs, const struct nbrec_service_instance *inst)
 }
 
 /* Probes the instances that this chassis needs to know about: the port
- * pairs on it, and the appliances it may send to, among the instances in
+ * pairs on it, the appliances it may send to, the in-line instances on
+ * the external network of a gateway on it, among the instances in
  * 'nb' (through 'ofctrl' for probe packets; BFD from the local database
  * 'ovs', which may be NULL in central mode).  Records what changed. */
 void
@@ -174,6 +183,10 @@ si_health_run(struct si_health *h, const struct si_ctx *ctx,
         bool pair = !strcmp(inst->type, "port-pair");
         if (!inst->service || (pair && (!ctx->chassis
                                         || inst->chassis != ctx->chassis))) {
+            continue;
+        }
+        /* An in-line instance is probed by the gateway that reaches it. */
+        if (!strcmp(inst->type, "inline") && !si_inline_gateway(ctx, inst)) {
             continue;
         }
 
@@ -199,9 +212,14 @@ si_health_run(struct si_health *h, const struct si_ctx *ctx,
         p->seen = true;
         p->number = si_ids_get(ctx->ids, &inst->header_.uuid,
                                SI_ID_INSTANCE);
+        p->in_line = !strcmp(inst->type, "inline");
 
         if (method == METHOD_NONE) {
             probe_result(h, p, true);
+            if (p->in_line && now >= p->next) {
+                p->next = now + interval;
+                inline_arp(ctx, inst, ofctrl);
+            }
             continue;
         } else if (method == METHOD_BFD) {
             if (ovs) {
@@ -254,7 +272,8 @@ si_health_wait(struct si_health *h)
     const struct probe *p;
 
     HMAP_FOR_EACH (p, node, &h->probes) {
-        if (p->method == METHOD_BFD || p->method == METHOD_NONE) {
+        if (p->method == METHOD_BFD
+            || (p->method == METHOD_NONE && !p->in_line)) {
             continue;
         }
         poll_timer_wait_until(p->next);
@@ -424,6 +443,10 @@ probe_send(struct si_health *h, struct probe *p, const struct si_ctx *ctx,
         return;
     }
 
+    if (p->in_line) {
+        inline_arp(ctx, inst, ofctrl);
+    }
+
     struct sockaddr_in sin = { .sin_family = AF_INET };
     if (!inst->address || inet_pton(AF_INET, inst->address,
                                     &sin.sin_addr) != 1) {
@@ -466,6 +489,46 @@ probe_send(struct si_health *h, struct probe *p, const struct si_ctx *ctx,
                    (struct sockaddr *) &sin, sizeof sin) < 0) {
             VLOG_DBG_RL(&rl, "%s: ICMP probe failed (%s)", inst->address,
                         ovs_strerror(errno));
+        }
+    }
+}
+
+/* Sends an ARP request for the address of in-line instance 'inst' out of
+ * the uplink of its gateway, from the external address of a router of the
+ * instance's tenant there.  The machine's reply teaches the gateway its MAC
+ * (si-flows.c learns it from every ARP packet of the machine), also when
+ * the machine has no reason to send ARP by itself, such as when the
+ * instance is new and the machine already knows the gateway. */
+static void
+inline_arp(const struct si_ctx *ctx,
+           const struct nbrec_service_instance *inst, struct ofctrl *ofctrl)
+{
+    const struct nbrec_gateway *gw = si_inline_gateway(ctx, inst);
+    const struct nbrec_tenant *tenant = inst->service->tenant;
+    ovs_be32 target, src;
+
+    if (!gw || !ofctrl || !tenant || !ip_parse(inst->address, &target)) {
+        return;
+    }
+
+    const struct nbrec_router *r;
+    NBREC_ROUTER_FOR_EACH (r, ctx->nb) {
+        if (r->gateway == gw && r->tenant && r->external_ip
+            && uuid_equals(&r->tenant->header_.uuid, &tenant->header_.uuid)
+            && ip_parse(r->external_ip, &src)) {
+            struct eth_header eth = { .eth_src = gateway_external_mac(src) };
+            struct ofpbuf request;
+            ofpbuf_init(&request, 64);
+            if (gateway_arp_request(&eth, sizeof eth, target, &request)) {
+                char *actions = xasprintf(
+                    "output:%"PRIu16,
+                    ofp_to_u16(si_instance_port(ctx, inst, true)));
+                ofctrl_packet_out(ofctrl, request.data, request.size,
+                                  OFPP_CONTROLLER, actions);
+                free(actions);
+            }
+            ofpbuf_uninit(&request);
+            return;
         }
     }
 }

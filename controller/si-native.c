@@ -60,7 +60,8 @@ si_actions_to_string(enum si_actions actions)
  * at least one instance, all Geneve appliances or all VXLAN appliances
  * ("steer" has one encapsulation).  Port pairs keep their context in the
  * pair's conntrack zone, which "steer" does not write, so services with
- * port pairs use the standard lowering. */
+ * port pairs, and in-line instances (reached through the gateway's
+ * uplink, not a port of their own), use the standard lowering. */
 bool
 si_native_applies(const struct si_ctx *ctx, const struct nbrec_service *svc,
                   const struct nbrec_service_instance **insts, size_t n_insts)
@@ -75,7 +76,7 @@ si_native_applies(const struct si_ctx *ctx, const struct nbrec_service *svc,
         if (inst->service != svc) {
             continue;
         }
-        if (!strcmp(inst->type, "port-pair")
+        if ((strcmp(inst->type, "geneve") && strcmp(inst->type, "vxlan"))
             || (type && strcmp(type, inst->type))) {
             return false;
         }

@@ -21,6 +21,7 @@
 /* The tables whose flows count. */
 static const uint8_t tables[] = {
     OFTABLE_SI_COUNT, OFTABLE_SI_CHAIN, OFTABLE_SI_SEND, OFTABLE_SI_ACCEPT,
+    OFTABLE_GW_INLINE_CHECK,
 };
 
 /* The counters of one row, by its flows' cookie. */
@@ -87,7 +88,10 @@ si_stats_run(struct si_stats *stats, struct ofctrl *ofctrl,
             c->cookie = fs[i].cookie;
             hmap_insert(&sums, &c->node, hash_uint64(c->cookie));
         }
-        if (fs[i].table_id == OFTABLE_SI_ACCEPT) {
+        if (fs[i].table_id == OFTABLE_SI_ACCEPT
+            || fs[i].table_id == OFTABLE_GW_INLINE_CHECK) {
+            /* The drops of what instances return that is not valid (the
+             * other flows take returned packets on and count nothing). */
             if (fs[i].priority == 1) {
                 c->values[2] += fs[i].n_packets;
             }

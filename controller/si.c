@@ -107,6 +107,7 @@ si_make_ctx(struct si_state *si, const struct local_state *ls)
         .ids = &si->ids,
         .health = si->health,
         .native = si->native,
+        .nb = ls->nb,
     };
 }
 
@@ -355,8 +356,8 @@ si_ovs_ports(struct ovsdb_idl *nb, bool set_local_ip, const char *local_ip,
     const struct nbrec_service_instance *inst;
 
     NBREC_SERVICE_INSTANCE_FOR_EACH (inst, nb) {
-        if (!strcmp(inst->type, "port-pair") || !inst->address
-            || !inst->service) {
+        if ((strcmp(inst->type, "geneve") && strcmp(inst->type, "vxlan"))
+            || !inst->address || !inst->service) {
             continue;
         }
         struct chassis_port *cp = xzalloc(sizeof *cp);
@@ -510,6 +511,8 @@ tenant_recompute(struct si_state *si, const struct local_state *ls,
         n_ns = 0;
     }
     t->active = (n_nets && tenant_has_rules(nb, uuid, false)) || n_ns;
+    ctx.ns_nets = ns_nets;
+    ctx.n_ns = n_ns;
 
     /* Its instances, by ID. */
     const struct nbrec_service_instance **insts = NULL;

@@ -172,6 +172,14 @@ router_validate(struct ctl_context *ctx, const struct ovsdb_idl_row *row)
                              r->tenant->name, r->name, r->external_ip,
                              gw->name);
         }
+        char *error = ctl_inline_conflict(ctx->idl, r->external_ip,
+                                          "external-ip");
+        if (error) {
+            char *full = xasprintf("router %s/%s: %s", r->tenant->name,
+                                   r->name, error);
+            free(error);
+            return full;
+        }
     }
 
     /* A router that moves to another gateway keeps its NAT rules and
@@ -404,10 +412,23 @@ gateway_set(struct ctl_context *ctx, const struct ovsdb_idl_row *row,
 }
 
 static char *
-gateway_validate(struct ctl_context *ctx OVS_UNUSED,
+gateway_validate(struct ctl_context *ctx,
                  const struct ovsdb_idl_row *row)
 {
     const struct nbrec_gateway *gw = CTL_CAST(nbrec_gateway, row);
+    const char *addresses[] = { gw->external_nexthop, gw->management_ip };
+    const char *names[] = { "nexthop", "management-ip" };
+    for (size_t i = 0; i < ARRAY_SIZE(addresses); i++) {
+        char *error = (addresses[i]
+                       ? ctl_inline_conflict(ctx->idl, addresses[i],
+                                             names[i])
+                       : NULL);
+        if (error) {
+            char *full = xasprintf("gateway %s: %s", gw->name, error);
+            free(error);
+            return full;
+        }
+    }
 
     if (gw->external_nexthop
         && !address_in(gw->external_nexthop, gw->external_subnet)) {
@@ -619,6 +640,8 @@ cmd_nat_add(struct ctl_context *ctx)
     if (owner) {
         error = xasprintf("external-ip %s is already used by router %s/%s",
                           ds_cstr(&ext), owner->tenant->name, owner->name);
+    } else if (!error) {
+        error = ctl_inline_conflict(ctx->idl, ds_cstr(&ext), "external-ip");
     }
     for (size_t i = 0; !error && i < r->n_nat; i++) {
         const struct nbrec_nat *nat = r->nat[i];

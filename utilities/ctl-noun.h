@@ -142,6 +142,13 @@ char *ctl_format_match(const char *protocol, const char *src_prefix,
                        const char *dst_prefix, const char *src_ports,
                        const char *dst_ports);
 
+/* In-line service instances. */
+struct nbrec_service_instance;
+const struct nbrec_service_instance *ctl_inline_instance_at(
+    struct ovsdb_idl *, const char *address);
+char *ctl_inline_conflict(struct ovsdb_idl *, const char *address,
+                          const char *what) OVS_WARN_UNUSED_RESULT;
+
 /* The whole database as a tree. */
 void ctl_show(struct ctl_context *);
 

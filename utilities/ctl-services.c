@@ -13,6 +13,7 @@
 #include "lib/nb-util.h"
 #include "lib/sluice-nb-idl.h"
 #include "openvswitch/dynamic-string.h"
+#include "packets.h"
 #include "smap.h"
 #include "svec.h"
 #include "utilities/ctl-noun.h"
@@ -23,7 +24,7 @@ static const char *const failure_modes[] = { "fail-open", "fail-closed",
 static const char *const probe_methods[] = { "bfd", "icmp", "tcp", "packet",
                                              "none", NULL };
 static const char *const instance_types[] = { "port-pair", "geneve", "vxlan",
-                                              NULL };
+                                              "inline", NULL };
 static const char *const rule_actions[] = { "redirect", "allow", "drop",
                                             NULL };
 static const char *const rule_directions[] = { "egress", "ingress",
@@ -40,6 +41,66 @@ static const struct ovsdb_idl_row *
 owning_tenant(const struct nbrec_tenant *tenant)
 {
     return &tenant->header_;
+}
+
+/* Returns true if service 'svc' has an in-line instance. */
+static bool
+service_has_inline(struct ovsdb_idl *idl, const struct nbrec_service *svc)
+{
+    const struct nbrec_service_instance *inst;
+    NBREC_SERVICE_INSTANCE_FOR_EACH (inst, idl) {
+        if (inst->service == svc && !strcmp(inst->type, "inline")) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Checks that 'chain', if it has in-line instances, serves only
+ * north-south rules: in-line instances are reached through a gateway's
+ * uplink.  Returns an error message, or NULL if it is fine. */
+static char *
+check_inline_chain(struct ovsdb_idl *idl, const struct nbrec_chain *chain)
+{
+    bool inline_hops = false;
+    for (size_t i = 0; i < chain->n_hops && !inline_hops; i++) {
+        inline_hops = service_has_inline(idl, chain->value_hops[i]);
+    }
+    if (!inline_hops) {
+        return NULL;
+    }
+
+    const struct nbrec_insertion_rule *rule;
+    NBREC_INSERTION_RULE_FOR_EACH (rule, idl) {
+        if (rule->chain == chain
+            && strcmp(rule->direction, "north-south")) {
+            return xasprintf("chain %s/%s has in-line instances, which "
+                             "serve only north-south rules, but %s rule "
+                             "%s/%s uses it", chain->tenant->name,
+                             chain->name, rule->direction,
+                             rule->tenant->name, rule->name);
+        }
+    }
+    return NULL;
+}
+
+/* Checks the chains that use service 'svc' as check_inline_chain() does. */
+static char *
+check_inline_service(struct ovsdb_idl *idl, const struct nbrec_service *svc)
+{
+    const struct nbrec_chain *chain;
+    NBREC_CHAIN_FOR_EACH (chain, idl) {
+        for (size_t i = 0; i < chain->n_hops; i++) {
+            if (chain->value_hops[i] == svc) {
+                char *error = check_inline_chain(idl, chain);
+                if (error) {
+                    return error;
+                }
+                break;
+            }
+        }
+    }
+    return NULL;
 }
 
 /* Returns the lowest integer from 1 to 'max' that is not among the 'n'
@@ -366,8 +427,114 @@ instance_set(struct ctl_context *ctx, const struct ovsdb_idl_row *row,
     return error;
 }
 
+/* Returns the in-line instance whose address is 'address' (an IPv4
+ * address, perhaps with a prefix length), or NULL. */
+const struct nbrec_service_instance *
+ctl_inline_instance_at(struct ovsdb_idl *idl, const char *address)
+{
+    char *host = xmemdup0(address, strcspn(address, "/"));
+    ovs_be32 ip;
+    bool ok = ip_parse(host, &ip);
+    free(host);
+    if (!ok) {
+        return NULL;
+    }
+
+    const struct nbrec_service_instance *inst;
+    NBREC_SERVICE_INSTANCE_FOR_EACH (inst, idl) {
+        ovs_be32 inst_ip;
+        if (!strcmp(inst->type, "inline") && inst->address
+            && ip_parse(inst->address, &inst_ip) && inst_ip == ip) {
+            return inst;
+        }
+    }
+    return NULL;
+}
+
+/* Returns an error message if 'address', 'what' (as the message calls
+ * it), is an in-line instance's address, or NULL. */
+char *
+ctl_inline_conflict(struct ovsdb_idl *idl, const char *address,
+                    const char *what)
+{
+    const struct nbrec_service_instance *inst
+        = ctl_inline_instance_at(idl, address);
+    if (!inst) {
+        return NULL;
+    }
+    char *path = ctl_noun_path(&ctl_noun_instance, &inst->header_);
+    char *error = xasprintf("%s %s is the address of inline instance %s",
+                            what, address, path);
+    free(path);
+    return error;
+}
+
+/* Returns true if 'address' (perhaps with a prefix length) is 'ip'. */
+static bool
+is_ip(const char *address, ovs_be32 ip)
+{
+    char *host = address ? xmemdup0(address, strcspn(address, "/")) : NULL;
+    ovs_be32 a;
+    bool is = host && ip_parse(host, &a) && a == ip;
+    free(host);
+    return is;
+}
+
+/* Checks in-line instance 'inst', called 'path', beyond what every
+ * instance with an address needs. */
 static char *
-instance_validate(struct ctl_context *ctx OVS_UNUSED,
+inline_validate(struct ctl_context *ctx,
+                const struct nbrec_service_instance *inst, const char *path)
+{
+    ovs_be32 ip;
+    if (!ip_parse(inst->address, &ip) || !ip || ip_is_multicast(ip)
+        || ip == htonl(UINT32_MAX)) {
+        return xasprintf("inline instance %s needs a unicast IPv4 address, "
+                         "not \"%s\"", path, inst->address);
+    } else if (inst->n_udp_port) {
+        return xasprintf("inline instance %s cannot have udp-port=", path);
+    }
+
+    const struct nbrec_service_instance *other;
+    NBREC_SERVICE_INSTANCE_FOR_EACH (other, ctx->idl) {
+        if (other != inst && !strcmp(other->type, "inline")
+            && is_ip(other->address, ip)) {
+            char *other_path = ctl_noun_path(&ctl_noun_instance,
+                                             &other->header_);
+            char *error = xasprintf("inline instance %s: address %s is "
+                                    "already that of inline instance %s",
+                                    path, inst->address, other_path);
+            free(other_path);
+            return error;
+        }
+    }
+
+    /* The gateway's own addresses and its next hop are not a machine's. */
+    const struct nbrec_router *r;
+    NBREC_ROUTER_FOR_EACH (r, ctx->idl) {
+        bool used = is_ip(r->external_ip, ip);
+        for (size_t i = 0; !used && i < r->n_nat; i++) {
+            used = is_ip(r->nat[i]->external_ip, ip);
+        }
+        if (used) {
+            return xasprintf("inline instance %s: address %s is an external "
+                             "address of router %s/%s", path, inst->address,
+                             r->tenant->name, r->name);
+        }
+    }
+    const struct nbrec_gateway *gw;
+    NBREC_GATEWAY_FOR_EACH (gw, ctx->idl) {
+        if (is_ip(gw->external_nexthop, ip) || is_ip(gw->management_ip, ip)) {
+            return xasprintf("inline instance %s: address %s is gateway "
+                             "%s's nexthop or management address", path,
+                             inst->address, gw->name);
+        }
+    }
+    return check_inline_service(ctx->idl, inst->service);
+}
+
+static char *
+instance_validate(struct ctl_context *ctx,
                   const struct ovsdb_idl_row *row)
 {
     const struct nbrec_service_instance *inst
@@ -391,6 +558,8 @@ instance_validate(struct ctl_context *ctx OVS_UNUSED,
     } else if (inst->chassis || inst->in_interface || inst->out_interface) {
         error = xasprintf("%s instance %s cannot have chassis=, in= or out=",
                           inst->type, path);
+    } else if (!strcmp(inst->type, "inline")) {
+        error = inline_validate(ctx, inst, path);
     }
     free(path);
     return error;
@@ -449,7 +618,7 @@ const struct ctl_noun ctl_noun_instance = {
     .parent = &ctl_noun_service,
     .name_of = instance_name,
     .parent_of = instance_service,
-    .add_args = "port-pair|geneve|vxlan",
+    .add_args = "port-pair|geneve|vxlan|inline",
     .add_min_args = 1,
     .add_max_args = 1,
     .add = instance_add,
@@ -587,7 +756,7 @@ chain_set(struct ctl_context *ctx, const struct ovsdb_idl_row *row,
 }
 
 static char *
-chain_validate(struct ctl_context *ctx OVS_UNUSED,
+chain_validate(struct ctl_context *ctx,
                const struct ovsdb_idl_row *row)
 {
     const struct nbrec_chain *chain = CTL_CAST(nbrec_chain, row);
@@ -608,7 +777,7 @@ chain_validate(struct ctl_context *ctx OVS_UNUSED,
                              chain->name, svc->tenant->name, svc->name);
         }
     }
-    return NULL;
+    return check_inline_chain(ctx->idl, chain);
 }
 
 static char *
@@ -823,7 +992,7 @@ rule_set(struct ctl_context *ctx, const struct ovsdb_idl_row *row,
 }
 
 static char *
-rule_validate(struct ctl_context *ctx OVS_UNUSED,
+rule_validate(struct ctl_context *ctx,
               const struct ovsdb_idl_row *row)
 {
     const struct nbrec_insertion_rule *rule
@@ -836,7 +1005,10 @@ rule_validate(struct ctl_context *ctx OVS_UNUSED,
     } else if (strcmp(rule->action, "redirect") && rule->chain) {
         error = xasprintf("rule %s with action %s cannot have a chain", path,
                           rule->action);
-    } else {
+    } else if (rule->chain) {
+        error = check_inline_chain(ctx->idl, rule->chain);
+    }
+    if (!error) {
         char *e = ctl_check_match(rule->protocol, rule->src_prefix,
                                   rule->dst_prefix, rule->src_ports,
                                   rule->dst_ports);

@@ -369,6 +369,10 @@ trace_hop(struct ctl_context *ctx, struct trace *t,
                       "network VNI %"PRId64", flow cookie 0x%04"PRIx32"\n",
                       inst->address, chain->id, hop,
                       reverse ? "reverse" : "forward", t->net->vni, cookie);
+    } else if (!strcmp(inst->type, "inline")) {
+        ds_put_format(out, "    in-line at %s: out of the gateway's uplink, "
+                      "unencapsulated, and back by its MAC\n",
+                      inst->address);
     } else {
         ds_put_format(out, "    VXLAN to %s: VNI 0x%06"PRIx64" (chain %"PRId64
                       " hop %d %s)\n", inst->address,
