@@ -465,7 +465,13 @@ usage(void)
            "the switches that connect to TARGET.  See sluice-controller(8).\n",
            program_name, program_name, program_name, ovs_rundir());
     stream_usage("database", true, true, true);
-    vconn_usage(false, true, false);
+    /* Not vconn_usage(), which would print the PKI options again. */
+    printf("\nTargets for --listen (switches connect to them):\n"
+           "  ptcp:[PORT][:IP]        TCP PORT (default 6653) on IP\n"
+           "  pssl:[PORT][:IP]        SSL PORT (default 6653) on IP, with the "
+           "PKI\n"
+           "                          options above\n"
+           "  punix:FILE              Unix domain socket FILE\n");
     daemon_usage();
     vlog_usage();
     printf("\nOther options:\n"
