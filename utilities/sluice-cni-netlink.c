@@ -172,20 +172,19 @@ static char *
 ipv6_off(const char *name)
 {
     char *path = xasprintf("/proc/sys/net/ipv6/conf/%s/disable_ipv6", name);
-    char *error = NULL;
     int fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno != ENOENT || !access("/proc/sys/net/ipv6", F_OK)) {
-            error = xasprintf("turning off IPv6 on %s failed (%s: %s)", name,
-                              path, ovs_strerror(errno));
-        }
-    } else {
-        if (write(fd, "1", 1) != 1) {
-            error = xasprintf("turning off IPv6 on %s failed (%s: %s)", name,
-                              path, ovs_strerror(errno));
-        }
+    int err = fd < 0 ? errno : write(fd, "1", 1) == 1 ? 0 : errno;
+    if (fd >= 0) {
         close(fd);
     }
+    if (err == ENOENT && access("/proc/sys/net/ipv6", F_OK)) {
+        err = 0;                /* No IPv6 in this kernel. */
+    }
+
+    char *error = (err
+                   ? xasprintf("turning off IPv6 on %s failed (%s: %s)",
+                               name, path, ovs_strerror(err))
+                   : NULL);
     free(path);
     return error;
 }
@@ -193,8 +192,8 @@ ipv6_off(const char *name)
 /* Creates a veth pair: 'host_name' in the host namespace (the current one),
  * with 'alias' as its alias, without IPv6 and up, and its peer 'ifname' in
  * the container's, down until cni_nl_configure() configures it; both with
- * 'mtu' and without TX checksum offload.  Returns NULL on success, otherwise a malloc()'d error message,
- * and then nothing is left. */
+ * 'mtu' and without TX checksum offload.  Returns NULL on success,
+ * otherwise a malloc()'d error message, and then nothing is left. */
 char *
 cni_nl_veth_create(struct cni_nl *nl, const char *host_name,
                    const char *alias, const char *ifname, int mtu)
