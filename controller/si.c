@@ -251,11 +251,22 @@ si_handle_nb(struct engine_node *node, struct engine_node *input)
             uuidset_insert(&dirty, &tenant);
         }
     }
+    const struct nbrec_port *port;
     const struct nbrec_network *net;
     NBREC_NETWORK_FOR_EACH_TRACKED (net, nb) {
         if (network_changed(net)) {
             net_tenant(net, &tenant);
             uuidset_insert(&dirty, &tenant);
+        }
+        /* A port can arrive before its network (conditional monitoring
+         * asks for the networks of the ports it received): only now does
+         * it have one. */
+        if (nbrec_network_is_new(net)) {
+            NBREC_PORT_FOR_EACH (port, nb) {
+                if (port->network == net) {
+                    port_update(si, ls, port, false, &dirty);
+                }
+            }
         }
     }
     /* A router's north-south flows use its conntrack zones, which depend
@@ -282,7 +293,6 @@ si_handle_nb(struct engine_node *node, struct engine_node *input)
         }
     }
 
-    const struct nbrec_port *port;
     NBREC_PORT_FOR_EACH_TRACKED (port, nb) {
         if (!port_changed(port)) {
             continue;
