@@ -9,7 +9,8 @@
 # On sandbox hosts (utilities/sluice-sandbox: namespaces, the userspace
 # datapath, real veths), container c1 on hv1 talks to c2 on hv2 over
 # Geneve, and a rule steers TCP port 5202 and ICMP through service acme/null,
-# whose instances are "null" port pairs (a Linux bridge in a namespace), on
+# whose instances are "null" port pairs (a namespace whose two interfaces
+# redirect every packet to each other: sluice-sandbox pair-add --wire), on
 # hv1 unless --remote puts the first one on a third host.  It measures:
 #
 #   throughput   iperf3 c1 -> c2, direct (port 5201, not steered) and
@@ -106,8 +107,8 @@ class Bench(benchlib.Sandbox):
 
         # The null service: instance n1 (on hv3 with --remote), and n2 on
         # hv1, disabled until the failover measurement.
-        self.sandbox('pair-add', 'hv3' if remote else 'hv1', 'n1')
-        self.sandbox('pair-add', 'hv1', 'n2')
+        self.sandbox('pair-add', 'hv3' if remote else 'hv1', 'n1', '--wire')
+        self.sandbox('pair-add', 'hv1', 'n2', '--wire')
         run('sluice-ctl', 'service-add', 'acme/null', 'interval=100',
             'failures=3',
             '--', 'instance-add', 'acme/null/n1', 'port-pair',
@@ -206,6 +207,15 @@ class Bench(benchlib.Sandbox):
         out = self.ns(pair, 'cat', '/sys/class/net/out/statistics/tx_packets')
         return int(out)
 
+    def hang(self, pair, command, *args):
+        """Runs "tc filter COMMAND" with 'args' on both interfaces of wire
+        'pair' at priority 1, ahead of its redirections: adding a filter
+        that sends every packet to the namespace's loopback instead, which
+        drops them, hangs the pair; deleting it resumes the pair."""
+        for side in ('in', 'out'):
+            self.ns(pair, 'tc', 'filter', command, 'dev', side, 'ingress',
+                    'prio', '1', *args)
+
     def measure_failover(self, how):
         """Fails the instance that a 10-ms ping crosses, 'how' "down" (its
         links go down) or "hung" (it stops forwarding).  Returns the
@@ -223,14 +233,18 @@ class Bench(benchlib.Sandbox):
         if how == 'down':
             self.ns(used, 'ip', 'link', 'set', 'in', 'down')
         else:
-            self.ns(used, 'ip', 'link', 'set', 'br0', 'down')
+            self.hang(used, 'add', 'protocol', 'all', 'u32', 'match', 'u32',
+                      '0', '0', 'action', 'mirred', 'egress', 'redirect',
+                      'dev', 'lo')
         out = ping.communicate()[0]
         m = re.search(r'(\d+) packets transmitted, (\d+) received', out)
         sent, received = int(m.group(1)), int(m.group(2))
 
         # Back to the starting point: n1 alone.
-        self.ns(used, 'ip', 'link', 'set', 'in' if how == 'down' else 'br0',
-                'up')
+        if how == 'down':
+            self.ns(used, 'ip', 'link', 'set', 'in', 'up')
+        else:
+            self.hang(used, 'del')
         chassis = run('sluice-ctl', 'get', 'Service_Instance', used,
                       'chassis')
         name = run('sluice-ctl', 'get', 'Chassis', chassis.strip(),
