@@ -132,7 +132,7 @@ enum {
     OFTABLE_SI_FALLBACK = 26,
 
     /* Commits the instance that "steer" chose, or the skipped hop, to
-     * conntrack. */
+     * conntrack; an instance's own flows here count what it was sent. */
     OFTABLE_SI_CHOSEN = 27,
 
     /* The gateway (docs/gateway.md), on the chassis that a Gateway row

@@ -85,6 +85,15 @@ si_native_applies(const struct si_ctx *ctx, const struct nbrec_service *svc,
     return type != NULL;
 }
 
+/* Returns the actions that commit the value of MFF_SI_PIN as the choice of
+ * hop 'hop', into the hop's byte of ct_label.  The caller must free it. */
+static char *
+commit_choice(int hop)
+{
+    return xasprintf("ct(commit,zone="MFF_SI_ZONE",exec(move:"MFF_SI_PIN"->"
+                     "NXM_NX_CT_LABEL[%d..%d]))", 8 * (hop - 1), 8 * hop - 1);
+}
+
 /* Adds the flows that every chassis with native service insertion needs:
  * the commit of the instance that "steer" chose, or of a skipped hop, to
  * the hop's byte of ct_label, as OFTABLE_SI_PIN does for the standard
@@ -104,10 +113,7 @@ si_native_static(struct flow_table *t, const struct si_ctx *ctx OVS_UNUSED)
     for (int hop = 1; hop <= 15; hop++) {
         for (int v6 = 0; v6 < 2; v6++) {
             const char *family = v6 ? "ipv6" : "ip";
-            char *commit = xasprintf("ct(commit,zone="MFF_SI_ZONE",exec("
-                                     "move:"MFF_SI_PIN"->"
-                                     "NXM_NX_CT_LABEL[%d..%d]))",
-                                     8 * (hop - 1), 8 * hop - 1);
+            char *commit = commit_choice(hop);
             char *match = xasprintf(MFF_SI_CONTEXT"=0x%x/0xff00,%s,"
                                     PIN_REG"=0x%x/0xff0000",
                                     hop << 8, family, SI_PIN_SKIP << 16);
@@ -338,8 +344,11 @@ si_native_service(struct flow_table *t, const struct si_ctx *ctx,
 }
 
 /* Adds the flows of appliance 'inst', whose service is used at the 'n_hops'
- * 'hops' and lowered natively: if 'steering', packets that it returns are
- * accepted with their context, which must name one of those hops. */
+ * 'hops' and lowered natively, if 'steering': packets that it returns are
+ * accepted with their context, which must name one of those hops; and
+ * those that "steer" sent to it commit their choice through flows of its
+ * own in OFTABLE_SI_CHOSEN, whose statistics are its counters, as the
+ * standard lowering's OFTABLE_SI_SEND flows are. */
 void
 si_native_instance(struct flow_table *t, const struct si_ctx *ctx,
                    const struct nbrec_service_instance *inst,
@@ -369,5 +378,17 @@ si_native_instance(struct flow_table *t, const struct si_ctx *ctx,
                               "set_field:0x2/0x3->"MFF_FLAGS","
                               "resubmit(,%d)", OFTABLE_SI_RETURN);
         free(match);
+
+        char *commit = commit_choice(hops[i].hop);
+        for (int v6 = 0; v6 < 2; v6++) {
+            match = xasprintf(MFF_SI_CONTEXT"=0x%"PRIx32"/0xffffff00,%s,"
+                              PIN_REG"=0x%"PRIx64"/0xff0000",
+                              (uint32_t) hops[i].chain->id << 16
+                              | hops[i].hop << 8, v6 ? "ipv6" : "ip",
+                              inst->id << 16);
+            flow_table_add(t, owner, OFTABLE_SI_CHOSEN, 102, match, commit);
+            free(match);
+        }
+        free(commit);
     }
 }

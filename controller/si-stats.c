@@ -20,8 +20,8 @@
 
 /* The tables whose flows count. */
 static const uint8_t tables[] = {
-    OFTABLE_SI_COUNT, OFTABLE_SI_CHAIN, OFTABLE_SI_SEND, OFTABLE_SI_ACCEPT,
-    OFTABLE_GW_INLINE_CHECK,
+    OFTABLE_SI_COUNT, OFTABLE_SI_CHAIN, OFTABLE_SI_SEND, OFTABLE_SI_CHOSEN,
+    OFTABLE_SI_ACCEPT, OFTABLE_GW_INLINE_CHECK,
 };
 
 /* The counters of one row, by its flows' cookie. */
