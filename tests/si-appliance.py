@@ -15,6 +15,7 @@ each, rewritten atomically at most every 0.2 s and at exit:
                      another chain, hop or network than expected
   asymmetric         connections whose two directions carried different
                      flow cookies (Geneve)
+  bfd                BFD control packets answered (with --bfd)
 
 and two files about the connections it saw with a valid context, which
 creating the file STATE/forget makes it forget (it then removes that file):
@@ -22,6 +23,11 @@ STATE/connections, one "SRC:SPORT > DST:DPORT PROTO DIRECTION COOKIE" line
 per packet direction, sorted (the cookie is "-" for VXLAN), and
 STATE/flows, one "PROTO SRC:SPORT DST:DPORT" line per connection, in the
 direction of its first packet.
+
+With --bfd (Geneve) it also speaks BFD (RFC 5880, asynchronous mode, every
+100 ms) with the tunnel endpoints that send it BFD control packets inside
+the tunnel, as Open vSwitch does on a tunnel port with BFD enabled,
+instead of echoing those.
 """
 
 import argparse
@@ -36,6 +42,9 @@ GENEVE_PORT = 6081
 VXLAN_PORT = 4789
 SLUICE_CLASS = 0xff51
 SO_RCVBUFFORCE = 33             # Linux's; Python's socket module lacks it.
+BFD_PORT = 3784
+BFD_ADMIN_DOWN, BFD_DOWN, BFD_INIT, BFD_UP = 0, 1, 2, 3
+BFD_POLL, BFD_FINAL = 0x20, 0x10
 
 
 def parse_args():
@@ -47,7 +56,79 @@ def parse_args():
     p.add_argument("--hop", type=int, default=1, help="the hop to expect")
     p.add_argument("--vni", type=int, help="the network VNI to expect "
                    "(Geneve)")
+    p.add_argument("--bfd", action="store_true",
+                   help="speak BFD (Geneve)")
     return p.parse_args()
+
+
+def checksum(data):
+    """The Internet checksum of 'data'."""
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while total >> 16:
+        total = (total & 0xffff) + (total >> 16)
+    return ~total & 0xffff
+
+
+class BfdSession:
+    """A BFD session with one tunnel endpoint: it follows the state that
+    the endpoint's control packets report (RFC 5880, 6.8.6) and sends its
+    own every 100 ms, inside the tunnel, back to where they came from."""
+
+    INTERVAL = 0.1
+
+    def __init__(self, discriminator):
+        self.state = BFD_DOWN
+        self.discriminator = discriminator
+        self.their_discriminator = 0
+        self.template = None        # (tunnel header, Ethernet frame)
+        self.sent = 0.0
+
+    def receive(self, header, frame):
+        """If Ethernet 'frame' (in a tunnel whose header is 'header') is an
+        IPv4 BFD control packet, takes it in and returns the answer (with
+        the Final bit if it polls); returns None for any other frame."""
+        if (len(frame) < 34 or frame[12:14] != b"\x08\x00"
+                or frame[23] != 17):
+            return None
+        ihl = (frame[14] & 0x0f) * 4
+        udp = frame[14 + ihl:]
+        if (len(udp) < 8 + 24 or struct.unpack("!H", udp[2:4])[0] != BFD_PORT
+                or udp[8] >> 5 != 1):
+            return None
+        their_state, flags = udp[9] >> 6, udp[9] & 0x3f
+        self.their_discriminator = struct.unpack("!I", udp[12:16])[0]
+        if their_state == BFD_ADMIN_DOWN:
+            self.state = BFD_DOWN
+        elif self.state == BFD_DOWN:
+            self.state = {BFD_DOWN: BFD_INIT,
+                          BFD_INIT: BFD_UP}.get(their_state, self.state)
+        elif self.state == BFD_INIT:
+            if their_state in (BFD_INIT, BFD_UP):
+                self.state = BFD_UP
+        elif their_state == BFD_DOWN:
+            self.state = BFD_DOWN
+        self.template = (header, frame)
+        return self.packet(flags & BFD_POLL)
+
+    def packet(self, final=False):
+        """Returns the tunnel packet of a control packet with the session's
+        state, addressed back to the endpoint."""
+        self.sent = time.monotonic()
+        header, frame = self.template
+        bfd = struct.pack("!BBBBIIIII", 1 << 5,
+                          self.state << 6 | (BFD_FINAL if final else 0), 3,
+                          24, self.discriminator, self.their_discriminator,
+                          int(self.INTERVAL * 1e6), int(self.INTERVAL * 1e6),
+                          0)
+        udp = struct.pack("!HHHH", 49152, BFD_PORT, 8 + len(bfd), 0) + bfd
+        ip = bytearray(struct.pack("!BBHHHBBH4s4s", 0x45, 0xc0,
+                                   20 + len(udp), 0, 0, 255, 17, 0,
+                                   frame[30:34], frame[26:30]))
+        ip[10:12] = struct.pack("!H", checksum(bytes(ip)))
+        return (header + frame[6:12] + frame[0:6] + frame[12:14] + bytes(ip)
+                + udp)
 
 
 def five_tuple(frame):
@@ -103,7 +184,9 @@ def main():
     args = parse_args()
     port = GENEVE_PORT if args.encap == "geneve" else VXLAN_PORT
     context = geneve_context if args.encap == "geneve" else vxlan_context
-    counts = {"forward": 0, "reverse": 0, "bad": 0, "asymmetric": 0}
+    counts = {"forward": 0, "reverse": 0, "bad": 0, "asymmetric": 0,
+              "bfd": 0}
+    sessions = {}
     cookies = {}
     seen = set()
     flows = {}
@@ -143,14 +226,29 @@ def main():
     # Room for bursts: a slow appliance should not be a lossy one.
     sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 1 << 23)
     sock.bind(("0.0.0.0", port))
-    sock.settimeout(0.2)
+    sock.settimeout(BfdSession.INTERVAL / 2)
     write(True)
     while True:
+        for addr, session in sessions.items():
+            if (session.template
+                    and time.monotonic() - session.sent >= session.INTERVAL):
+                sock.sendto(session.packet(), (addr, port))
         try:
             data, (addr, _) = sock.recvfrom(65535)
         except socket.timeout:
             write()
             continue
+        if args.bfd and args.encap == "geneve" and len(data) >= 8:
+            # A session per tunnel endpoint: every Open vSwitch uses the
+            # same link-local addresses for BFD.
+            inner = 8 + (data[0] & 0x3f) * 4
+            session = sessions.setdefault(addr, BfdSession(len(sessions) + 1))
+            answer = session.receive(data[:inner], data[inner:])
+            if answer:
+                counts["bfd"] += 1
+                sock.sendto(answer, (addr, port))
+                write()
+                continue
         ctx = context(data)
         if (ctx is None or ctx[0] != args.chain or ctx[1] != args.hop
                 or (args.vni is not None and ctx[3] != args.vni)):
