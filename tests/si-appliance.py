@@ -38,6 +38,8 @@ import struct
 import sys
 import time
 
+from inet import checksum
+
 GENEVE_PORT = 6081
 VXLAN_PORT = 4789
 SLUICE_CLASS = 0xff51
@@ -59,16 +61,6 @@ def parse_args():
     p.add_argument("--bfd", action="store_true",
                    help="speak BFD (Geneve)")
     return p.parse_args()
-
-
-def checksum(data):
-    """The Internet checksum of 'data'."""
-    if len(data) % 2:
-        data += b"\0"
-    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while total >> 16:
-        total = (total & 0xffff) + (total >> 16)
-    return ~total & 0xffff
 
 
 class BfdSession:

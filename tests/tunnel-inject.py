@@ -11,14 +11,7 @@ import argparse
 import socket
 import struct
 
-
-def checksum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    s = (s >> 16) + (s & 0xffff)
-    s += s >> 16
-    return ~s & 0xffff
+from inet import checksum
 
 
 def mac(s):
