@@ -51,6 +51,7 @@ static const char *const method_names[] = {
 struct probe {
     struct hmap_node node;      /* In si_health 'probes', by UUID. */
     struct uuid instance;
+    char *name;                 /* "TENANT/SERVICE/INSTANCE", for logs. */
     uint16_t number;            /* The instance's number on this chassis. */
     enum method method;
     bool up;
@@ -75,6 +76,9 @@ struct si_health {
 static struct probe *probe_find(const struct si_health *,
                                 const struct uuid *);
 static void probe_result(struct si_health *, struct probe *, bool success);
+static void probe_free(struct probe *);
+static void probe_set_name(struct probe *,
+                           const struct nbrec_service_instance *);
 static void probe_send(struct si_health *, struct probe *,
                        const struct si_ctx *,
                        const struct nbrec_service_instance *,
@@ -103,8 +107,7 @@ si_health_destroy(struct si_health *h)
     if (h) {
         struct probe *p;
         HMAP_FOR_EACH_POP (p, node, &h->probes) {
-            probe_close(p);
-            free(p);
+            probe_free(p);
         }
         hmap_destroy(&h->probes);
         uuidset_destroy(&h->changed);
@@ -210,6 +213,7 @@ si_health_run(struct si_health *h, const struct si_ctx *ctx,
             p->next = now;
         }
         p->seen = true;
+        probe_set_name(p, inst);
         p->number = si_ids_get(ctx->ids, &inst->header_.uuid,
                                SI_ID_INSTANCE);
         p->in_line = !strcmp(inst->type, "inline");
@@ -259,8 +263,7 @@ si_health_run(struct si_health *h, const struct si_ctx *ctx,
         if (!p->seen) {
             uuidset_insert(&h->changed, &p->instance);
             hmap_remove(&h->probes, &p->node);
-            probe_close(p);
-            free(p);
+            probe_free(p);
         }
     }
 }
@@ -402,8 +405,8 @@ probe_result(struct si_health *h, struct probe *p, bool success)
         p->failures = 0;
     }
     if (p->up != success) {
-        VLOG_INFO("instance "UUID_FMT" is %s", UUID_ARGS(&p->instance),
-                  success ? "up" : "down");
+        VLOG_INFO("instance %s ("UUID_FMT") is %s", p->name,
+                  UUID_ARGS(&p->instance), success ? "up" : "down");
         p->up = success;
         uuidset_insert(&h->changed, &p->instance);
     }
@@ -415,6 +418,29 @@ probe_close(struct probe *p)
     if (p->fd >= 0) {
         close(p->fd);
         p->fd = -1;
+    }
+}
+
+static void
+probe_free(struct probe *p)
+{
+    probe_close(p);
+    free(p->name);
+    free(p);
+}
+
+/* Names 'p' after 'inst', which may have been renamed. */
+static void
+probe_set_name(struct probe *p, const struct nbrec_service_instance *inst)
+{
+    const struct nbrec_service *svc = inst->service;
+    char *name = xasprintf("%s/%s/%s", svc->tenant ? svc->tenant->name : "",
+                           svc->name, inst->name);
+    if (p->name && !strcmp(p->name, name)) {
+        free(name);
+    } else {
+        free(p->name);
+        p->name = name;
     }
 }
 
