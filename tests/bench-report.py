@@ -243,6 +243,7 @@ class Report:
 
     def service(self, d):
         gbps, flows = d['throughput_gbps'], d['datapath_flows']
+        cpu = d['main_thread_cpu_s_per_gb']
         paths = [('limit', 'bare veth\n(the limit)', LIMIT),
                  ('direct', 'Sluice\ndirect', SLUICE),
                  ('service', 'Sluice through\na null service', SERVICE),
@@ -315,6 +316,11 @@ class Report:
              '%.2f' % median([s / x for x, s in zip(gbps['direct'],
                                                     gbps['service'])]),
              na, ''),
+            ('ovs-vswitchd main thread of the client\'s host, CPU-s per '
+             'GB, median: direct / through the service',
+             '%.2f / %.2f' % (median(cpu['direct']), median(cpu['service'])),
+             '%.2f / n/a ¹' % median(cpu['ovn']) if 'ovn' in cpu
+             else 'not run', ''),
             ('failover, instance\'s links down, ms, median (runs)',
              '%s (%s)' % (fmt(median(fail['down'])),
                           ', '.join(map(fmt, fail['down']))), na, ''),

@@ -15,14 +15,16 @@
 #
 #   throughput   iperf3 c1 -> c2, direct (port 5201, not steered) and
 #                through the null service (port 5202), back to back in
-#                each run, and the median of the runs' ratios; in the same
-#                runs, the limit: iperf3 over a bare veth pair between two
-#                namespaces (MTU 1450, TX checksum offload off, like the
-#                containers' veths); and OVN 23.03: iperf3 between
-#                containers o1 and o2 of one logical switch on hosts ovn1
-#                and ovn2 (sandbox hosts with ovn-controller, Geneve,
-#                container MTU 1442 since OVN's Geneve option takes 8
-#                bytes more), unless --no-ovn;
+#                each run, and the median of the runs' ratios, with the
+#                CPU time per GB of the main thread of the client host's
+#                ovs-vswitchd, which forwards all its veths' packets; in
+#                the same runs, the limit: iperf3 over a bare veth pair
+#                between two namespaces (MTU 1450, TX checksum offload
+#                off, like the containers' veths); and OVN 23.03: iperf3
+#                between containers o1 and o2 of one logical switch on
+#                hosts ovn1 and ovn2 (sandbox hosts with ovn-controller,
+#                Geneve, container MTU 1442 since OVN's Geneve option
+#                takes 8 bytes more), unless --no-ovn;
 #   failover     with two instances, a ping every 10 ms crosses one, which
 #                then fails: its links go down (a killed container:
 #                OVS sees the port down and fails over in the data path),
@@ -59,11 +61,11 @@ from benchlib import run
 
 
 # The paths that the benchmark measures: client, server, server's address
-# and port.
-PATHS = {'limit': ('l1', 'l2', '192.168.99.2', 5201),
-         'direct': ('c1', 'c2', '10.0.0.3', 5201),
-         'service': ('c1', 'c2', '10.0.0.3', 5202),
-         'ovn': ('o1', 'o2', '10.1.0.3', 5201)}
+# and port, and the client's host (None for the bare veth pair).
+PATHS = {'limit': ('l1', 'l2', '192.168.99.2', 5201, None),
+         'direct': ('c1', 'c2', '10.0.0.3', 5201, 'hv1'),
+         'service': ('c1', 'c2', '10.0.0.3', 5202, 'hv1'),
+         'ovn': ('o1', 'o2', '10.1.0.3', 5201, 'ovn1')}
 
 
 class Bench(benchlib.Sandbox):
@@ -174,31 +176,52 @@ class Bench(benchlib.Sandbox):
 
     # Throughput.
 
+    def main_thread_cpu(self, host):
+        """CPU seconds (user + system) that the main thread of 'host''s
+        ovs-vswitchd has used."""
+        with open('%s/%s/ovs-vswitchd.pid'
+                  % (os.environ['SLUICE_SANDBOX'], host)) as f:
+            pid = f.read().strip()
+        with open('/proc/%s/task/%s/stat' % (pid, pid)) as f:
+            fields = f.read().rsplit(')', 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+
     def iperf(self, path, seconds):
-        """Returns the throughput of 'path' (a key of PATHS) in Gbit/s."""
-        client, _, address, port = PATHS[path]
+        """Returns the throughput of 'path' (a key of PATHS) in Gbit/s,
+        and the CPU seconds per GB received of its client host's main
+        thread (None for the bare veth pair)."""
+        client, _, address, port, host = PATHS[path]
+        cpu = host and self.main_thread_cpu(host)
         out = self.ns(client, 'iperf3', '-J', '-c', address, '-p',
                       str(port), '-t', str(seconds))
-        return json.loads(out)['end']['sum_received']['bits_per_second'] / 1e9
+        received = json.loads(out)['end']['sum_received']
+        cpu_per_gb = host and ((self.main_thread_cpu(host) - cpu)
+                               / (received['bytes'] / 1e9))
+        return received['bits_per_second'] / 1e9, cpu_per_gb
 
     def measure_throughput(self, paths, seconds, runs):
         """Returns {path: [Gbit/s of each run]} for 'paths', measured one
-        after the other in each run."""
+        after the other in each run, and {path: [CPU s per GB of each
+        run]} for those with a client host."""
         servers = []
         for path in paths:
-            _, server, address, port = PATHS[path]
+            _, server, address, port, _ = PATHS[path]
             servers.append(self.background(server, 'iperf3', '-s', '-B',
                                            address, '-p', str(port)))
             self.wait_for(lambda: ':%d ' % port in self.ns(server, 'ss',
                                                            '-ltn'))
-        results = {path: [] for path in paths}
+        gbps = {path: [] for path in paths}
+        cpu = {path: [] for path in paths if PATHS[path][4]}
         for _ in range(runs):
             for path in paths:
-                results[path].append(self.iperf(path, seconds))
+                rate, cpu_per_gb = self.iperf(path, seconds)
+                gbps[path].append(rate)
+                if path in cpu:
+                    cpu[path].append(cpu_per_gb)
         for p in servers:
             p.kill()
             p.wait()
-        return results
+        return gbps, cpu
 
     # Failover.
 
@@ -264,7 +287,7 @@ class Bench(benchlib.Sandbox):
     def measure_flows(self, path, n):
         """Returns the datapath flows of the client's and the server's hosts
         of 'path' (a key of PATHS) while N connections cross it."""
-        client_ns, server_ns, address, port = PATHS[path]
+        client_ns, server_ns, address, port, _ = PATHS[path]
         hosts = ('ovn1', 'ovn2') if path == 'ovn' else ('hv1', 'hv2')
         server = self.background(server_ns, 'python3', '-c',
                                  benchlib.MANY_SERVER,
@@ -308,7 +331,8 @@ def main():
         bench.setup_limit()
         if ovn:
             bench.setup_ovn()
-        gbps = bench.measure_throughput(paths, args.seconds, args.runs)
+        gbps, cpu = bench.measure_throughput(paths, args.seconds,
+                                             args.runs)
         failover = {how: [bench.measure_failover(how)
                           for _ in range(args.runs)]
                     for how in ('down', 'hung')}
@@ -335,6 +359,9 @@ def main():
     if ovn:
         print('  OVN 23.03 direct: %s'
               % ' '.join('%.3f' % x for x in gbps['ovn']))
+    print('client host\'s ovs-vswitchd main thread, CPU-s per GB, median: '
+          '%s' % ', '.join('%s %.2f' % (path, statistics.median(cpu[path]))
+                           for path in cpu))
     for how, what in (('down', 'links down'), ('hung', 'hung')):
         print('failover, ms (pings lost x 10 ms), instance %s: %s'
               % (what, ' '.join(str(x) for x in failover[how])))
@@ -344,7 +371,8 @@ def main():
               for path in flows)))
     benchlib.write_json(args.json, {
         'service_host': 'hv3' if args.remote else 'hv1',
-        'throughput_gbps': gbps, 'failover_ms': failover,
+        'throughput_gbps': gbps, 'main_thread_cpu_s_per_gb': cpu,
+        'failover_ms': failover,
         'connections': args.connections, 'datapath_flows': flows}, args)
 
 
