@@ -234,7 +234,9 @@ def main():
             # A session per tunnel endpoint: every Open vSwitch uses the
             # same link-local addresses for BFD.
             inner = 8 + (data[0] & 0x3f) * 4
-            session = sessions.setdefault(addr, BfdSession(len(sessions) + 1))
+            session = sessions.get(addr)
+            if session is None:
+                session = sessions[addr] = BfdSession(len(sessions) + 1)
             answer = session.receive(data[:inner], data[inner:])
             if answer:
                 counts["bfd"] += 1
