@@ -14,11 +14,17 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/veth.h>
+#include <netlink/route/qdisc.h>
+#include <netlink/route/qdisc/fifo.h>
 #include <netlink/route/route.h>
 #include <sched.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "smap.h"
 #include "util.h"
@@ -109,21 +115,31 @@ cni_nl_link_exists(struct nl_sock *sk, const char *name)
     return true;
 }
 
-/* Turns off TX checksum offload on 'name', through ioctl socket 'ctl'. */
+/* Sets ethtool value 'cmd' (ETHTOOL_STXCSUM, ETHTOOL_SGRO...) of 'name' to
+ * 'data', through ioctl socket 'ctl'; 'what' says what that does, for the
+ * error message. */
 static char *
-tx_checksum_off(int ctl, const char *name)
+ethtool_set(int ctl, const char *name, uint32_t cmd, uint32_t data,
+            const char *what)
 {
-    struct ethtool_value ev = { .cmd = ETHTOOL_STXCSUM, .data = 0 };
+    struct ethtool_value ev = { .cmd = cmd, .data = data };
     struct ifreq ifr;
 
     memset(&ifr, 0, sizeof ifr);
     ovs_strlcpy(ifr.ifr_name, name, sizeof ifr.ifr_name);
     ifr.ifr_data = (void *) &ev;
     if (ioctl(ctl, SIOCETHTOOL, &ifr)) {
-        return xasprintf("turning off TX checksum offload on %s failed (%s)",
-                         name, ovs_strerror(errno));
+        return xasprintf("%s on %s failed (%s)", what, name,
+                         ovs_strerror(errno));
     }
     return NULL;
+}
+
+static char *
+tx_checksum_off(int ctl, const char *name)
+{
+    return ethtool_set(ctl, name, ETHTOOL_STXCSUM, 0,
+                       "turning off TX checksum offload");
 }
 
 /* Brings up link 'name' of 'sk's namespace, giving it MAC address 'mac' if
@@ -230,6 +246,107 @@ cni_nl_veth_create(struct cni_nl *nl, const char *host_name,
     if (error) {
         char *e = cni_nl_link_del(nl->host, host_name);
         free(e);
+    }
+    return error;
+}
+
+/* Returns true if this kernel's veths push back into the qdisc in front of
+ * them when their peer's NAPI ring is full, instead of dropping the packet
+ * (Linux 6.16, commit dc82a33297fc "veth: apply qdisc backpressure on full
+ * ptr_ring to reduce TX drops"). */
+static bool
+veth_pushes_back(void)
+{
+    struct utsname u;
+    int major, minor;
+
+    return (!uname(&u) && sscanf(u.release, "%d.%d", &major, &minor) == 2
+            && (major > 6 || (major == 6 && minor >= 16)));
+}
+
+/* Gives link 'name' of 'sk's namespace a FIFO qdisc as long as a veth's
+ * default transmit queue (1,000 packets). */
+static char *
+pfifo_add(struct nl_sock *sk, const char *name)
+{
+    struct rtnl_qdisc *qdisc = rtnl_qdisc_alloc();
+    int ifindex = if_nametoindex(name);
+    int err = -NLE_NODEV;
+
+    if (ifindex) {
+        rtnl_tc_set_ifindex(TC_CAST(qdisc), ifindex);
+        rtnl_tc_set_parent(TC_CAST(qdisc), TC_H_ROOT);
+        err = rtnl_tc_set_kind(TC_CAST(qdisc), "pfifo");
+        if (!err) {
+            rtnl_qdisc_fifo_set_limit(qdisc, 1000);
+            err = rtnl_qdisc_add(sk, qdisc, NLM_F_CREATE | NLM_F_EXCL);
+        }
+    }
+    rtnl_qdisc_put(qdisc);
+    if (err) {
+        return xasprintf("adding a pfifo qdisc to %s failed (%s)", name,
+                         nl_geterror(err));
+    }
+    return NULL;
+}
+
+/* Makes 'ifname', in the namespace open as 'netns', receive in a NAPI thread
+ * of its own, by writing 1 to its "threaded" attribute in sysfs.  A sysfs
+ * shows the links of the namespace that mounted it, so a child process
+ * enters 'netns' and mounts one in a mount namespace of its own. */
+static char *
+napi_threaded(int netns, const char *ifname)
+{
+    char *path = xasprintf("/sys/class/net/%s/threaded", ifname);
+    pid_t pid = fork();
+
+    if (!pid) {
+        int fd = -1;
+        int err = (setns(netns, CLONE_NEWNET)
+                   || unshare(CLONE_NEWNS)
+                   || mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL)
+                   || mount("sysfs", "/sys", "sysfs", 0, NULL)
+                   || (fd = open(path, O_WRONLY)) < 0
+                   || write(fd, "1", 1) != 1) ? errno : 0;
+        _exit(err);
+    }
+
+    int status = 0;
+    int err = (pid < 0 ? errno
+               : waitpid(pid, &status, 0) < 0 ? errno
+               : WIFEXITED(status) ? WEXITSTATUS(status)
+               : ECHILD);
+    char *error = (err
+                   ? xasprintf("turning on threaded NAPI on %s failed (%s)",
+                               ifname, ovs_strerror(err))
+                   : NULL);
+    free(path);
+    return error;
+}
+
+/* On kernels whose veths push back into a qdisc when their peer's NAPI ring
+ * is full, makes container link 'ifname', which must be up, receive in a
+ * NAPI thread of its own with GRO, and gives its peer 'host_name' a qdisc to
+ * push back into.  Otherwise the kernel delivers every packet that
+ * ovs-vswitchd sends to the container, and the container's whole receive
+ * path (its TCP stack, and the segments that the acknowledgements it
+ * receives let it send), in the middle of ovs-vswitchd's main thread, which
+ * forwards the packets of every port (cni.md, "Receiving in a thread of its
+ * own").  Returns NULL on success, otherwise a malloc()'d error message. */
+char *
+cni_nl_threaded_receive(struct cni_nl *nl, const char *host_name,
+                        const char *ifname)
+{
+    if (!veth_pushes_back()) {
+        return NULL;
+    }
+    char *error = pfifo_add(nl->host, host_name);
+    if (!error) {
+        error = ethtool_set(nl->cont_ctl, ifname, ETHTOOL_SGRO, 1,
+                            "turning on GRO");
+    }
+    if (!error) {
+        error = napi_threaded(nl->cont_netns, ifname);
     }
     return error;
 }

@@ -4,8 +4,9 @@
  * The kernel side of a CNI attachment, through libnl-route: the veth pair
  * between the host's namespace (where the integration bridge's
  * ovs-vswitchd runs) and the container's, the container side's name, MAC,
- * MTU, addresses and routes, and TX checksum offload (off on both ends,
- * because the userspace datapath does not complete offloaded checksums).
+ * MTU, addresses and routes, TX checksum offload (off on both ends,
+ * because the userspace datapath does not complete offloaded checksums),
+ * and the container side's receive path (a NAPI thread of its own).
  *
  * The host side's alias names the attachment, so that GC finds veths even
  * when nothing else of their attachment is left.
@@ -42,6 +43,8 @@ char *cni_nl_veth_create(struct cni_nl *, const char *host_name,
     OVS_WARN_UNUSED_RESULT;
 char *cni_nl_configure(struct cni_nl *, const char *ifname, const char *mac,
                        const struct cni_result *) OVS_WARN_UNUSED_RESULT;
+char *cni_nl_threaded_receive(struct cni_nl *, const char *host_name,
+                              const char *ifname) OVS_WARN_UNUSED_RESULT;
 void cni_nl_find_aliases(struct nl_sock *, const char *prefix,
                          struct smap *links);
 char *cni_nl_link_del(struct nl_sock *, const char *name)

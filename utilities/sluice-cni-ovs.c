@@ -20,9 +20,10 @@ is_ready(struct ovsdb_idl *idl, const void *lock)
 /* Connects to the Open vSwitch database at 'remote' and, if 'lock' is
  * nonnull, takes the OVSDB lock of that name (waiting while another client
  * holds it).  With 'iface' nonnull, only the port and interface of that
- * name are monitored, otherwise all.  Returns NULL once the database's
- * contents are there, otherwise (at 'deadline') a malloc()'d error message;
- * either way 'ovs' needs cni_ovs_close(). */
+ * name are monitored, otherwise all; of the QoS rows, only those of type
+ * "linux-noop".  Returns NULL once the database's contents are there,
+ * otherwise (at 'deadline') a malloc()'d error message; either way 'ovs'
+ * needs cni_ovs_close(). */
 char *
 cni_ovs_connect(struct cni_ovs *ovs, const char *remote, const char *lock,
                 const char *iface, long long int deadline)
@@ -41,12 +42,19 @@ cni_ovs_connect(struct cni_ovs *ovs, const char *remote, const char *lock,
     ovsdb_idl_add_table(idl, &ovsrec_table_port);
     ovsdb_idl_add_column(idl, &ovsrec_port_col_name);
     ovsdb_idl_add_column(idl, &ovsrec_port_col_interfaces);
+    ovsdb_idl_add_column(idl, &ovsrec_port_col_qos);
+    ovsdb_idl_add_table(idl, &ovsrec_table_qos);
+    ovsdb_idl_add_column(idl, &ovsrec_qos_col_type);
     ovsdb_idl_add_table(idl, &ovsrec_table_interface);
     ovsdb_idl_add_column(idl, &ovsrec_interface_col_name);
     ovsdb_idl_add_column(idl, &ovsrec_interface_col_external_ids);
     ovsdb_idl_add_column(idl, &ovsrec_interface_col_ofport);
     ovsdb_idl_add_column(idl, &ovsrec_interface_col_ofport_request);
     ovsdb_idl_add_column(idl, &ovsrec_interface_col_error);
+    struct ovsdb_idl_condition qos = OVSDB_IDL_CONDITION_INIT(&qos);
+    ovsrec_qos_add_clause_type(&qos, OVSDB_F_EQ, "linux-noop");
+    ovsdb_idl_set_condition(idl, &ovsrec_table_qos, &qos);
+    ovsdb_idl_condition_destroy(&qos);
     if (iface) {
         struct ovsdb_idl_condition cond = OVSDB_IDL_CONDITION_INIT(&cond);
         ovsrec_port_add_clause_name(&cond, OVSDB_F_EQ, iface);
@@ -129,6 +137,28 @@ prefix_error(char *error, const char *verb, const char *iface,
     return msg;
 }
 
+/* Returns a QoS row of type "linux-noop", inserting one with 'txn' if there
+ * is none.  Without QoS, ovs-vswitchd replaces a port's qdisc with the
+ * default one, and the host side of a container's veth may have a qdisc
+ * of sluice-cni's (sluice-cni-netlink.h); "linux-noop" leaves it alone.
+ * Any such row will do, so all of them share one, which stays.  If the row
+ * goes before 'txn' commits, the transaction is tried again. */
+static const struct ovsrec_qos *
+noop_qos(const struct cni_ovs *ovs, struct ovsdb_idl_txn *txn)
+{
+    const struct ovsrec_qos *qos;
+
+    OVSREC_QOS_FOR_EACH (qos, ovs->idl) {
+        if (!strcmp(qos->type, "linux-noop")) {
+            ovsrec_qos_verify_type(qos);
+            return qos;
+        }
+    }
+    struct ovsrec_qos *new = ovsrec_qos_insert(txn);
+    ovsrec_qos_set_type(new, "linux-noop");
+    return new;
+}
+
 /* Adds interface 'iface' to 'bridge', bound to northbound port 'port' of
  * 'network' ("TENANT/NETWORK") and asking for OpenFlow port number
  * 'ofport_request', in one transaction.  Returns NULL on success, otherwise
@@ -165,6 +195,7 @@ cni_ovs_port_add(struct cni_ovs *ovs, const char *bridge, const char *iface,
         struct ovsrec_port *p = ovsrec_port_insert(txn);
         ovsrec_port_set_name(p, iface);
         ovsrec_port_set_interfaces(p, &i, 1);
+        ovsrec_port_set_qos(p, noop_qos(ovs, txn));
         ovsrec_bridge_update_ports_addvalue(br, p);
 
         retry = cni_idl_commit(txn, deadline, &error) == TXN_TRY_AGAIN;

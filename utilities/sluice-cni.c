@@ -725,6 +725,9 @@ cmd_add(struct cni_ctx *ctx, struct cni_result *result)
     }
     undo.veth = true;
     msg = cni_nl_configure(&nl, env->ifname, spec.mac, &local);
+    if (!msg) {
+        msg = cni_nl_threaded_receive(&nl, veth, env->ifname);
+    }
     if (msg) {
         error = cni_error_from_string(CNI_ERR_NETLINK, msg, NULL);
         goto out;
