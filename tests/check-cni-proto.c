@@ -124,7 +124,15 @@ START_TEST(test_config)
     ck_assert_str_eq(config.bridge, "br-x");
     ck_assert_int_eq(config.up_timeout, 2500);
     ck_assert_int_eq(config.db_timeout, 10000);
+    ck_assert(config.threaded_receive);
     ck_assert_ptr_null(config.nb_remote);
+    cni_config_destroy(&config);
+
+    ck_assert_int_eq(parse("ADD", NULL,
+                           "{\"cniVersion\": \"1.0.0\", \"name\": \"n\", "
+                           "\"network\": \"acme/web\", "
+                           "\"threaded_receive\": false}", &config), 0);
+    ck_assert(!config.threaded_receive);
     cni_config_destroy(&config);
 
     /* Codes of bad configurations. */
@@ -148,6 +156,11 @@ START_TEST(test_config)
     ck_assert_int_eq(parse_code("ADD", NULL,
                                 "{\"cniVersion\": \"1.1.0\", \"name\": \"n\","
                                 " \"network\": \"a/b\", \"bridge\": 5}"),
+                     CNI_ERR_INVALID_CONFIG);
+    ck_assert_int_eq(parse_code("ADD", NULL,
+                                "{\"cniVersion\": \"1.1.0\", \"name\": \"n\","
+                                " \"network\": \"a/b\","
+                                " \"threaded_receive\": \"no\"}"),
                      CNI_ERR_INVALID_CONFIG);
     ck_assert_int_eq(parse_code("ADD", NULL,
                                 "{\"cniVersion\": \"1.1.0\", \"name\": \"n\","

@@ -310,6 +310,21 @@ get_string(const struct json *object, const char *key, char **value)
     return error;
 }
 
+/* Parses boolean 'key' of 'object', if it is there, into '*value'. */
+static struct cni_error *
+get_bool(const struct json *object, const char *key, bool *value)
+{
+    const struct json *json = shash_find_data(json_object(object), key);
+    if (json) {
+        if (json->type != JSON_TRUE && json->type != JSON_FALSE) {
+            return invalid_config("\"%s\" must be true or false, not %s",
+                                  key, json_type_to_string(json->type));
+        }
+        *value = json->type == JSON_TRUE;
+    }
+    return NULL;
+}
+
 /* Parses timeout 'key' of 'object', a number of seconds, into '*ms'. */
 static struct cni_error *
 get_timeout(const struct json *object, const char *key, long long int *ms)
@@ -445,7 +460,7 @@ parse_valid_attachments(struct cni_config *config)
     return NULL;
 }
 
-/* Initializes 'config' as empty, with the default timeouts. */
+/* Initializes 'config' as empty, with the defaults. */
 void
 cni_config_init(struct cni_config *config)
 {
@@ -454,6 +469,7 @@ cni_config_init(struct cni_config *config)
     sset_init(&config->valid_attachments);
     config->up_timeout = DEFAULT_UP_TIMEOUT;
     config->db_timeout = DEFAULT_DB_TIMEOUT;
+    config->threaded_receive = true;
 }
 
 /* Parses 'text', the network configuration of an invocation with
@@ -487,6 +503,8 @@ cni_config_parse(struct cni_config *config, const char *text,
         || (error = get_string(obj, "log_file", &config->log_file))
         || (error = get_timeout(obj, "up_timeout", &config->up_timeout))
         || (error = get_timeout(obj, "db_timeout", &config->db_timeout))
+        || (error = get_bool(obj, "threaded_receive",
+                             &config->threaded_receive))
         || (error = get_member(obj, "ipam", JSON_OBJECT, &config->ipam))
         || (error = get_member(obj, "dns", JSON_OBJECT, &config->dns))
         || (error = get_member(obj, "prevResult", JSON_OBJECT,

@@ -109,6 +109,7 @@ struct cni_config {
     char *log_file;             /* "log_file", or NULL. */
     long long int up_timeout;   /* "up_timeout", in ms. */
     long long int db_timeout;   /* "db_timeout", in ms. */
+    bool threaded_receive;      /* "threaded_receive" (default true). */
     const struct json *ipam;    /* "ipam" object, or NULL. */
     const struct json *dns;     /* "dns" object, or NULL. */
     const struct json *prev_result; /* "prevResult", or NULL. */

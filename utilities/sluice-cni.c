@@ -725,7 +725,7 @@ cmd_add(struct cni_ctx *ctx, struct cni_result *result)
     }
     undo.veth = true;
     msg = cni_nl_configure(&nl, env->ifname, spec.mac, &local);
-    if (!msg) {
+    if (!msg && ctx->config.threaded_receive) {
         msg = cni_nl_threaded_receive(&nl, veth, env->ifname);
     }
     if (msg) {
