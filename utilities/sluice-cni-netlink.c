@@ -207,11 +207,14 @@ ipv6_off(const char *name)
 /* Creates a veth pair: 'host_name' in the host namespace (the current one),
  * with 'alias' as its alias, without IPv6 and up, and its peer 'ifname' in
  * the container's, down until cni_nl_configure() configures it; both with
- * 'mtu' and without TX checksum offload.  Returns NULL on success,
+ * 'mtu', and without TX checksum offload (and so without segmentation
+ * offload) unless 'offload': an ovs-vswitchd without userspace TSO would
+ * send on packets whose checksums nobody fills in.  Returns NULL on success,
  * otherwise a malloc()'d error message, and then nothing is left. */
 char *
 cni_nl_veth_create(struct cni_nl *nl, const char *host_name,
-                   const char *alias, const char *ifname, int mtu)
+                   const char *alias, const char *ifname, int mtu,
+                   bool offload)
 {
     struct rtnl_link *link = rtnl_link_veth_alloc();
     struct rtnl_link *peer = rtnl_link_veth_get_peer(link);
@@ -232,9 +235,11 @@ cni_nl_veth_create(struct cni_nl *nl, const char *host_name,
     }
 
     /* An end can only be brought up once the pair exists. */
-    error = tx_checksum_off(nl->host_ctl, host_name);
-    if (!error) {
-        error = tx_checksum_off(nl->cont_ctl, ifname);
+    if (!offload) {
+        error = tx_checksum_off(nl->host_ctl, host_name);
+        if (!error) {
+            error = tx_checksum_off(nl->cont_ctl, ifname);
+        }
     }
     if (!error) {
         error = ipv6_off(host_name);
@@ -357,7 +362,8 @@ napi_threaded(int netns, const char *ifname)
 /* On kernels whose veths push back into a qdisc when their peer's NAPI ring
  * is full, makes container link 'ifname', which must be up, receive in a
  * NAPI thread of its own with GRO, and gives its peer 'host_name' a qdisc to
- * push back into.  Otherwise the kernel delivers every packet that
+ * push back into, and no TCP segmentation offload (a veth that offloads it
+ * hands its peer packets past the NAPI ring).  Otherwise the kernel delivers every packet that
  * ovs-vswitchd sends to the container, and the container's whole receive
  * path (its TCP stack, and the segments that the acknowledgements it
  * receives let it send), in the middle of ovs-vswitchd's main thread, which
@@ -371,6 +377,10 @@ cni_nl_threaded_receive(struct cni_nl *nl, const char *host_name,
         return NULL;
     }
     char *error = pfifo_add(nl->host, host_name);
+    if (!error) {
+        error = ethtool_set(nl->host_ctl, host_name, ETHTOOL_STSO, 0,
+                            "turning off TCP segmentation offload");
+    }
     if (!error) {
         error = ethtool_set(nl->cont_ctl, ifname, ETHTOOL_SGRO, 1,
                             "turning on GRO");

@@ -39,7 +39,8 @@ void cni_nl_close(struct cni_nl *);
 
 bool cni_nl_link_exists(struct nl_sock *, const char *name);
 char *cni_nl_veth_create(struct cni_nl *, const char *host_name,
-                         const char *alias, const char *ifname, int mtu)
+                         const char *alias, const char *ifname, int mtu,
+                         bool offload)
     OVS_WARN_UNUSED_RESULT;
 char *cni_nl_configure(struct cni_nl *, const char *ifname, const char *mac,
                        const struct cni_result *) OVS_WARN_UNUSED_RESULT;

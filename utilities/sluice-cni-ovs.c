@@ -34,6 +34,7 @@ cni_ovs_connect(struct cni_ovs *ovs, const char *remote, const char *lock,
 
     ovsdb_idl_add_table(idl, &ovsrec_table_open_vswitch);
     ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_external_ids);
+    ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_other_config);
     ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_next_cfg);
     ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_cur_cfg);
     ovsdb_idl_add_table(idl, &ovsrec_table_bridge);
@@ -94,6 +95,18 @@ cni_ovs_get_config(const struct cni_ovs *ovs, const char *key)
     const struct ovsrec_open_vswitch *cfg
         = ovsrec_open_vswitch_first(ovs->idl);
     return cfg ? smap_get(&cfg->external_ids, key) : NULL;
+}
+
+/* Returns true if ovs-vswitchd is configured to take TCP segments and
+ * checksums left to the device from veths (other_config:userspace-tso-enable;
+ * it reads that when it starts). */
+bool
+cni_ovs_offload_enabled(const struct cni_ovs *ovs)
+{
+    const struct ovsrec_open_vswitch *cfg
+        = ovsrec_open_vswitch_first(ovs->idl);
+    return cfg && smap_get_bool(&cfg->other_config, "userspace-tso-enable",
+                                false);
 }
 
 static const struct ovsrec_bridge *

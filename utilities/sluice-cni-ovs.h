@@ -38,6 +38,7 @@ char *cni_ovs_connect(struct cni_ovs *, const char *remote,
 void cni_ovs_close(struct cni_ovs *);
 
 const char *cni_ovs_get_config(const struct cni_ovs *, const char *key);
+bool cni_ovs_offload_enabled(const struct cni_ovs *);
 bool cni_ovs_bridge_exists(const struct cni_ovs *, const char *bridge);
 
 char *cni_ovs_port_add(struct cni_ovs *, const char *bridge,

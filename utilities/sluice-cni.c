@@ -717,7 +717,8 @@ cmd_add(struct cni_ctx *ctx, struct cni_result *result)
     /* The veth pair and the container's side. */
     char *alias = xasprintf("sluice-cni %s %s/%s", ctx->network,
                             env->container_id, env->ifname);
-    msg = cni_nl_veth_create(&nl, veth, alias, env->ifname, spec.mtu);
+    msg = cni_nl_veth_create(&nl, veth, alias, env->ifname, spec.mtu,
+                             cni_ovs_offload_enabled(&ctx->ovs));
     free(alias);
     if (msg) {
         error = cni_error_from_string(CNI_ERR_NETLINK, msg, NULL);
